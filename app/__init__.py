@@ -1,0 +1,1 @@
+"""App: retrieval, citations, command line and web UI of Protokollsök."""

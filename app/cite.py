@@ -1,0 +1,99 @@
+"""Citations and quotes: pure functions from a paragraph (and a question) to text to paste."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Mapping, Sequence
+
+from indexer.models import Paragraph, Protocol
+
+QUOTE_MAX_CHARS = 450
+"""A quote is a sentence or two; longer windows stop reading like a quote."""
+
+_SENTENCE_END = re.compile(r"(?<=[.!?:])\s+(?=[\"”»(\-–•*]?[A-ZÅÄÖÉ0-9])|\n\s*\n|\n(?=\s*(?:[-–•*]|\d+\.)\s)")
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def paragraph_label(protocol: Protocol, paragraph: Paragraph) -> str:
+    """`§ 97` for paragraphs, `punkt 4` for numbered agenda items of protocols without § signs."""
+    if not paragraph.number:
+        return "hela protokollet"
+    uses_sign = "§" in paragraph.text[:40]
+    return f"§ {paragraph.number}" if uses_sign else f"punkt {paragraph.number}"
+
+
+def cite(protocol: Protocol, paragraph: Paragraph) -> str:
+    """A citation ready to paste: organisation, body, `protokoll DATE`, § and case number."""
+    parts = [x for x in (protocol.organisation, protocol.body) if x]
+    parts.append(f"protokoll {protocol.date}" if protocol.date else "protokoll (odaterat)")
+    parts.append(paragraph_label(protocol, paragraph))
+    citation = ", ".join(parts)
+    return f"{citation} ({paragraph.case_number})" if paragraph.case_number else citation
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Half-open spans of the sentences (and list items, lines after blank lines) of `text`."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        spans.append((start, match.start()))
+        start = match.end()
+    spans.append((start, len(text)))
+    out = []
+    for s, e in spans:
+        piece = text[s:e]
+        stripped = piece.strip()
+        if stripped:
+            lead = piece.index(stripped)
+            out.append((s + lead, s + lead + len(stripped)))
+    return out
+
+
+def best_quote(
+    text: str,
+    query_terms: Sequence[str],
+    normalise: Callable[[list[str]], list[str]],
+    idf: Mapping[str, float],
+    skip: int = 0,
+) -> str:
+    """The sentence or two of `text` that share the most (idf-weighted) terms with the question.
+
+    `normalise` maps words to the same stems the keyword index uses; `skip` characters at the
+    start (the heading) are not quoted unless nothing else matches. Always an exact substring.
+    """
+    spans = sentence_spans(text)
+    if not spans:
+        return text
+    wanted = set(query_terms)
+    weights = [
+        sum(idf.get(t, 1.0) for t in set(normalise(_WORD.findall(text[s:e].lower()))) if t in wanted)
+        for s, e in spans
+    ]
+    best: tuple[float, int, int] | None = None
+    for i, (s, _e) in enumerate(spans):
+        for j in (i, i + 1):
+            if j >= len(spans) or (spans[j][1] - s > QUOTE_MAX_CHARS and j > i):
+                continue
+            score = sum(weights[i : j + 1])
+            words = max(1, len(_WORD.findall(text[s : spans[j][1]])))
+            # Prefer dense matches: the same terms in fewer words; headings only as a last resort.
+            score = score / math.log(words + 8) - (0.5 if s < skip else 0.0)
+            if best is None or score > best[0] + 1e-9:
+                best = (score, s, spans[j][1])
+    assert best is not None
+    _, start, end = best
+    if best[0] <= 0:
+        start, end = _first_body_sentence(spans, skip)
+    quote = text[start:end]
+    if len(quote) > QUOTE_MAX_CHARS:
+        cut = quote.rfind(" ", 0, QUOTE_MAX_CHARS)
+        quote = quote[: cut if cut > 0 else QUOTE_MAX_CHARS]
+    return quote
+
+
+def _first_body_sentence(spans: list[tuple[int, int]], skip: int) -> tuple[int, int]:
+    for s, e in spans:
+        if s >= skip:
+            return s, e
+    return spans[0]

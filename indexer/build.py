@@ -1,0 +1,168 @@
+"""Build or update an index from a corpus folder: read, parse, chunk, embed what changed, store."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from indexer.chunk import ChunkSettings, chunk_protocol
+from indexer.embed import Embedder
+from indexer.errors import IndexMismatchError, ProtocolParseError, ProtokollError
+from indexer.models import Chunk, Protocol
+from indexer.parse import parse_protocol
+from indexer.read import content_hash, list_protocol_files, read_protocol_text
+from indexer.store import SCHEMA_VERSION, load_index, read_manifest, stored_vectors, write_index
+
+EMBED_BATCH = 32
+Progress = Callable[[int, int], None]
+"""Called as progress(done, total) while chunks are embedded."""
+
+
+@dataclass(frozen=True, slots=True)
+class FileProblem:
+    """A corpus file that could not be indexed (error) or was indexed with a caveat (warning)."""
+
+    file: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class BuildReport:
+    """What an index build did: counts, time, and the files that failed or warned."""
+
+    files: int
+    paragraphs: int
+    chunks: int
+    embedded: int
+    reused: int
+    seconds: float
+    errors: tuple[FileProblem, ...]
+    warnings: tuple[FileProblem, ...]
+
+    def summary(self) -> str:
+        return (
+            f"Indexed {self.files} files, {self.paragraphs} paragraphs, {self.chunks} chunks "
+            f"({self.embedded} embedded, {self.reused} reused) in {self.seconds:.1f} s"
+            + (f"; {len(self.errors)} file(s) failed" if self.errors else "")
+        )
+
+
+def parse_corpus(corpus_dir: Path) -> tuple[list[Protocol], dict[str, str], list[FileProblem]]:
+    """Read and parse every protocol file; a broken file becomes a FileProblem, not an abort."""
+    protocols: list[Protocol] = []
+    hashes: dict[str, str] = {}
+    errors: list[FileProblem] = []
+    for path in list_protocol_files(corpus_dir):
+        try:
+            protocol = parse_protocol(read_protocol_text(path), path.name)
+        except ProtocolParseError as error:
+            errors.append(FileProblem(path.name, str(error)))
+            continue
+        protocols.append(protocol)
+        hashes[path.name] = content_hash(path)
+    return protocols, hashes, errors
+
+
+def _reusable_vectors(index_dir: Path, model: str, settings: ChunkSettings) -> dict[str, np.ndarray]:
+    """Vectors of the existing index keyed by the exact text that was embedded, when compatible."""
+    manifest = read_manifest(index_dir)
+    if manifest is None or manifest.get("model") != model or manifest.get("chunking") != settings.as_dict():
+        return {}
+    try:
+        old = load_index(index_dir, expected_model=model)
+    except ProtokollError:
+        return {}  # a broken or foreign index is rebuilt from scratch
+    vectors = stored_vectors(old)
+    return {chunk.embed_text: vectors[i] for i, chunk in enumerate(old.chunks)}
+
+
+def build_index(
+    corpus_dir: Path,
+    index_dir: Path,
+    embedder: Embedder,
+    settings: ChunkSettings | None = None,
+    progress: Progress | None = None,
+) -> BuildReport:
+    """Index a corpus folder into `index_dir`, re-embedding only chunks whose text is new.
+
+    The new index replaces the old one only once it is complete. Raises ProtokollError when
+    nothing could be indexed (no files, or every file broken): the old index then stays.
+    """
+    started = time.perf_counter()
+    settings = settings or ChunkSettings()
+    protocols, hashes, errors = parse_corpus(corpus_dir)
+    if not protocols:
+        detail = "; ".join(f"{e.file}: {e.message}" for e in errors) or "no .txt protocol files"
+        raise ProtocolParseError(f"{corpus_dir}: nothing to index ({detail})")
+    warnings = [FileProblem(p.source, w) for p in protocols for w in p.warnings]
+    chunks: list[Chunk] = [c for p in protocols for c in chunk_protocol(p, settings)]
+
+    known = _reusable_vectors(index_dir, embedder.name, settings)
+    todo = [i for i, c in enumerate(chunks) if c.embed_text not in known]
+    dimension = _dimension(known, embedder, bool(todo))
+    vectors = np.zeros((len(chunks), dimension), dtype=np.float32)
+    for i, chunk in enumerate(chunks):
+        if chunk.embed_text in known:
+            vectors[i] = known[chunk.embed_text]
+    if progress:
+        progress(0, len(todo))
+    for batch_start in range(0, len(todo), EMBED_BATCH):
+        batch = todo[batch_start : batch_start + EMBED_BATCH]
+        vectors[batch] = embedder.embed_documents([chunks[i].embed_text for i in batch])
+        if progress:
+            progress(batch_start + len(batch), len(todo))
+
+    manifest = make_manifest(embedder.name, dimension, settings, protocols, chunks, hashes)
+    write_index(index_dir, manifest, vectors, chunks, protocols)
+    return BuildReport(
+        files=len(protocols),
+        paragraphs=sum(len(p.paragraphs) for p in protocols),
+        chunks=len(chunks),
+        embedded=len(todo),
+        reused=len(chunks) - len(todo),
+        seconds=time.perf_counter() - started,
+        errors=tuple(errors),
+        warnings=tuple(warnings),
+    )
+
+
+def _dimension(known: dict[str, np.ndarray], embedder: Embedder, must_embed: bool) -> int:
+    # Asking the embedder loads the model; when every vector is reused, the old ones tell.
+    if known and not must_embed:
+        return int(next(iter(known.values())).shape[0])
+    dimension = embedder.dimension
+    if known and int(next(iter(known.values())).shape[0]) != dimension:
+        raise IndexMismatchError(f"model {embedder.name!r} changed its dimension; rebuild from scratch")
+    return dimension
+
+
+def make_manifest(
+    model: str,
+    dimension: int,
+    settings: ChunkSettings,
+    protocols: list[Protocol],
+    chunks: list[Chunk],
+    hashes: dict[str, str],
+) -> dict[str, Any]:
+    """The manifest: what the index was built from and with, so a load can check it."""
+    per_file: dict[str, dict[str, Any]] = {
+        p.source: {"sha256": hashes[p.source], "paragraphs": len(p.paragraphs), "chunks": 0} for p in protocols
+    }
+    for chunk in chunks:
+        per_file[chunk.file]["chunks"] += 1
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "model": model,
+        "dimension": dimension,
+        "chunking": settings.as_dict(),
+        "files": per_file,
+        "counts": {"files": len(protocols), "paragraphs": sum(len(p.paragraphs) for p in protocols),
+                   "chunks": len(chunks)},
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+    }

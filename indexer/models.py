@@ -1,0 +1,128 @@
+"""Records of the domain: protokoll, paragraf, deltagare, chunk and search hit (all frozen)."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class Role(enum.StrEnum):
+    """A participant's role at the meeting, as the protocol's header names it."""
+
+    BESLUTANDE = "beslutande"  # beslutande ledamöter, ledamöter, tjänstgörande ersättare
+    ORDFORANDE = "ordförande"
+    JUSTERARE = "justerare"
+    SEKRETERARE = "sekreterare"
+    OVRIGA = "övriga"  # övriga deltagare / närvarande, ej tjänstgörande ersättare
+    FRANVARANDE = "frånvarande"
+
+
+@dataclass(frozen=True, slots=True)
+class Participant:
+    """One person named in the header: name (with party or municipality as written) and role."""
+
+    name: str
+    role: Role
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """One paragraf (`§ 97`, `BUN § 72`) or numbered agenda item (`4.`).
+
+    `number` is the digits only ("97"). `text` is the whole paragraph, heading included, with
+    page furniture removed and continuations (`§ 16 forts.`) joined. `decision` is the text of
+    the beslut (`Beslut`, `Mötet beslutar att:`, `... beslutar`), an exact substring of `text`.
+    `case_number` is the ärendenummer/diarienummer (`SLK-2025-00144`, `BUN/2023:206`) or None.
+    """
+
+    number: str
+    title: str
+    text: str
+    case_number: str | None = None
+    decision: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Protocol:
+    """A parsed protokoll: who met (organisation, body), when (ISO date), where, who, and what (§§).
+
+    `source` is the file name as in the corpus folder. `warnings` lists what the parser had to
+    guess or could not find (e.g. no paragraphs: the whole text became one paragraph).
+    """
+
+    source: str
+    organisation: str
+    body: str
+    date: str | None
+    paragraphs: tuple[Paragraph, ...]
+    place: str | None = None
+    participants: tuple[Participant, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """A piece of one paragraph, the unit that is embedded and searched.
+
+    `start`/`end` are half-open offsets into the paragraph's text: `paragraph.text[start:end] ==
+    text`. `id` is stable across rebuilds: file, paragraph number and part. `context` is the line
+    (body, date, § and title) put before the text when it is embedded or keyword-indexed.
+    """
+
+    id: str
+    file: str
+    paragraph: str
+    part: int
+    start: int
+    end: int
+    text: str
+    context: str
+
+    @property
+    def embed_text(self) -> str:
+        """What the model and the keyword index see: the context line, then the chunk's text."""
+        return f"{self.context}\n{self.text}"
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One ranked search result: a paragraph of a protocol, with its citation and best quote."""
+
+    rank: int
+    score: float
+    file: str
+    paragraph: str
+    title: str
+    case_number: str | None
+    organisation: str
+    body: str
+    date: str | None
+    citation: str
+    text: str
+    quote: str
+
+
+EXAMPLE_PROTOCOL = Protocol(
+    source="000_a1d265b92dc01c91.txt",
+    organisation="Skaraborgs Kommunalförbund",
+    body="Skol- och utbildningschefer",
+    date="2024-08-23",
+    place="Regionens Hus",
+    participants=(
+        Participant("Katarina Lindberg, Skövde", Role.ORDFORANDE),
+        Participant("Robert Rydquist, Falköping", Role.JUSTERARE),
+        Participant("Daniel Ekman", Role.SEKRETERARE),
+    ),
+    paragraphs=(
+        Paragraph(
+            number="97",
+            title="Statsbidrag till regionalt yrkesvux 2025",
+            text=(
+                "§ 97 Statsbidrag till regionalt yrkesvux 2025\n\n"
+                "Johan Strömberg informerar om erhållet statsbidrag för regionalt yrkesvux. "
+                "Sökt belopp var 157 miljoner medan tilldelningen blev 108 miljoner kronor."
+            ),
+        ),
+    ),
+)
+"""One example protocol with a fixed date, for tests and docs."""

@@ -1,0 +1,64 @@
+"""Shared fixtures: a deterministic fake embedder, a temp index location, the corpus path."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+from numpy.typing import NDArray
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+DEV_QUESTIONS = ROOT / "tests" / "eval" / "dev.jsonl"
+
+
+class FakeEmbedder:
+    """Hashes words into a small normalised vector: fast, deterministic, and similar texts are close."""
+
+    dimension = 64
+
+    def __init__(self, name: str = "fake-hash-64") -> None:
+        self.name = name
+        self.documents_embedded = 0
+
+    def _vector(self, text: str) -> NDArray[np.float32]:
+        vector = np.zeros(self.dimension, dtype=np.float32)
+        for word in re.findall(r"\w+", text.lower()):
+            digest = hashlib.blake2b(word[:6].encode(), digest_size=4).digest()
+            vector[int.from_bytes(digest, "little") % self.dimension] += 1.0
+        norm = float(np.linalg.norm(vector))
+        return vector / norm if norm else vector
+
+    def embed_documents(self, texts: Sequence[str], batch_size: int = 32) -> NDArray[np.float32]:
+        self.documents_embedded += len(texts)
+        return np.stack([self._vector(t) for t in texts]) if texts else np.zeros((0, self.dimension), np.float32)
+
+    def embed_query(self, text: str) -> NDArray[np.float32]:
+        return self._vector(text)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    # No test may touch the user's real index; the model cache stays shared (conversion is slow).
+    monkeypatch.setenv("PROTOKOLL_INDEX", str(tmp_path / "default-index"))
+    monkeypatch.delenv("PROTOKOLL_MODEL", raising=False)
+    yield
+
+
+@pytest.fixture
+def fake_embedder() -> FakeEmbedder:
+    return FakeEmbedder()
+
+
+@pytest.fixture
+def corpus_copy(tmp_path: Path) -> Path:
+    """A writable copy of the real corpus (protocols only)."""
+    target = tmp_path / "corpus"
+    target.mkdir()
+    for path in CORPUS.glob("*.txt"):
+        (target / path.name).write_bytes(path.read_bytes())
+    return target

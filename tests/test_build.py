@@ -1,0 +1,130 @@
+"""Index builds with the fake embedder on the real corpus: counts, incremental updates, bad files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from indexer.build import build_index
+from indexer.errors import IndexMismatchError, IndexMissingError, ProtocolParseError
+from indexer.store import MANIFEST, load_index, stored_vectors
+from tests.conftest import FakeEmbedder
+
+
+def test_whole_corpus_builds_with_manifest(corpus_copy: Path, tmp_path: Path, fake_embedder: FakeEmbedder) -> None:
+    report = build_index(corpus_copy, tmp_path / "idx", fake_embedder)
+    assert report.files == 18 and report.errors == ()
+    assert report.paragraphs == 644
+    assert report.chunks >= report.paragraphs
+    index = load_index(tmp_path / "idx", expected_model=fake_embedder.name)
+    manifest = index.manifest
+    assert manifest["model"] == fake_embedder.name and manifest["dimension"] == 64
+    assert set(manifest["files"]) == {p.name for p in corpus_copy.glob("*.txt")}
+    assert all(len(f["sha256"]) == 64 for f in manifest["files"].values())
+    assert manifest["chunking"]["max_words"] > 100 and "created" in manifest
+    assert index.vectors.ntotal == len(index.chunks) == report.chunks
+    # Every chunk's text is exactly the slice of its paragraph it claims to be.
+    for chunk in index.chunks:
+        paragraph = next(p for p in index.protocols[chunk.file].paragraphs if p.number == chunk.paragraph)
+        assert paragraph.text[chunk.start : chunk.end] == chunk.text
+    # Stored vectors are the embedder's vectors of the embedded text.
+    vectors = stored_vectors(index)
+    assert np.allclose(vectors[5], fake_embedder.embed_documents([index.chunks[5].embed_text])[0])
+
+
+def test_second_build_reembeds_nothing_and_changed_file_alone(
+    corpus_copy: Path, tmp_path: Path
+) -> None:
+    first = FakeEmbedder()
+    build_index(corpus_copy, tmp_path / "idx", first)
+    second = FakeEmbedder()
+    report = build_index(corpus_copy, tmp_path / "idx", second)
+    assert second.documents_embedded == 0 and report.embedded == 0 and report.reused == report.chunks
+
+    changed = corpus_copy / "000_a1d265b92dc01c91.txt"
+    changed.write_text(changed.read_text(encoding="utf-8").replace("balanskontot", "utjämningskontot"), "utf-8")
+    third = FakeEmbedder()
+    report = build_index(corpus_copy, tmp_path / "idx", third)
+    index = load_index(tmp_path / "idx")
+    file_chunks = [c for c in index.chunks if c.file == changed.name]
+    assert 0 < third.documents_embedded <= len(file_chunks)
+    assert any("utjämningskontot" in c.text for c in file_chunks)
+
+    (corpus_copy / "002_7e54b8903ea3b20c.txt").unlink()
+    build_index(corpus_copy, tmp_path / "idx", FakeEmbedder())
+    index = load_index(tmp_path / "idx")
+    assert "002_7e54b8903ea3b20c.txt" not in index.protocols
+    assert all(c.file != "002_7e54b8903ea3b20c.txt" for c in index.chunks)
+
+
+def test_broken_files_are_reported_and_the_rest_indexed(corpus_copy: Path, tmp_path: Path) -> None:
+    (corpus_copy / "binary.txt").write_bytes(b"\x00\x01\x02 not text")
+    (corpus_copy / "empty.txt").write_bytes(b"")
+    (corpus_copy / "blank.txt").write_text("  \n\t\n", encoding="utf-8")
+    (corpus_copy / "latin1.txt").write_bytes(
+        "Kommunstyrelsen\nSammanträdesdatum: 2024-01-10\n\n§ 1 Val av justerare\nÅsa Öberg väljs.\n".encode("cp1252")
+    )
+    (corpus_copy / "noparagraphs.txt").write_text(
+        "Anteckningar från mötet om skolskjutsar.\nInga paragrafer här, bara löptext.\n", encoding="utf-8"
+    )
+    report = build_index(corpus_copy, tmp_path / "idx", FakeEmbedder())
+    failed = {e.file: e.message for e in report.errors}
+    assert set(failed) == {"binary.txt", "empty.txt", "blank.txt"}
+    assert "binary.txt" in failed["binary.txt"] and "empty" in failed["empty.txt"]
+    assert report.files == 20
+    index = load_index(tmp_path / "idx")
+    latin = index.protocols["latin1.txt"]
+    assert "Åsa Öberg" in latin.paragraphs[0].text
+    loose = [c for c in index.chunks if c.file == "noparagraphs.txt"]
+    assert len(loose) == 1 and "skolskjutsar" in loose[0].text
+    assert any(w.file == "noparagraphs.txt" for w in report.warnings)
+
+
+def test_nothing_to_index_keeps_the_old_index(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("§ 1 Öppnande\nMötet öppnas.\n", encoding="utf-8")
+    build_index(corpus, tmp_path / "idx", FakeEmbedder())
+    before = (tmp_path / "idx" / MANIFEST).read_text()
+    (corpus / "a.txt").write_bytes(b"")
+    with pytest.raises(ProtocolParseError, match="nothing to index.*a.txt"):
+        build_index(corpus, tmp_path / "idx", FakeEmbedder())
+    assert (tmp_path / "idx" / MANIFEST).read_text() == before
+
+
+def test_crash_while_embedding_leaves_old_index(corpus_copy: Path, tmp_path: Path) -> None:
+    build_index(corpus_copy, tmp_path / "idx", FakeEmbedder())
+    before = json.loads((tmp_path / "idx" / MANIFEST).read_text())
+
+    class Exploding(FakeEmbedder):
+        def embed_documents(self, texts, batch_size=32):  # type: ignore[no-untyped-def]
+            raise RuntimeError("power cut")
+
+    (corpus_copy / "new.txt").write_text("§ 1 Ny paragraf\nNågot helt nytt om cykelbanor.\n", encoding="utf-8")
+    with pytest.raises(RuntimeError, match="power cut"):
+        build_index(corpus_copy, tmp_path / "idx", Exploding())
+    assert json.loads((tmp_path / "idx" / MANIFEST).read_text()) == before
+    assert load_index(tmp_path / "idx").vectors.ntotal == sum(f["chunks"] for f in before["files"].values())
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".idx")] == []
+
+
+def test_missing_index_says_how_to_build(tmp_path: Path) -> None:
+    with pytest.raises(IndexMissingError, match="protokoll index"):
+        load_index(tmp_path / "nowhere")
+
+
+def test_index_of_another_model_is_a_clear_error(corpus_copy: Path, tmp_path: Path) -> None:
+    build_index(corpus_copy, tmp_path / "idx", FakeEmbedder("model-a"))
+    with pytest.raises(IndexMismatchError, match="'model-a'.*'model-b'"):
+        load_index(tmp_path / "idx", expected_model="model-b")
+
+
+def test_other_model_rebuild_reembeds_everything(corpus_copy: Path, tmp_path: Path) -> None:
+    build_index(corpus_copy, tmp_path / "idx", FakeEmbedder("model-a"))
+    other = FakeEmbedder("model-b")
+    report = build_index(corpus_copy, tmp_path / "idx", other)
+    assert report.reused == 0 and other.documents_embedded == report.chunks
+    assert load_index(tmp_path / "idx").model == "model-b"

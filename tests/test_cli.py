@@ -1,0 +1,85 @@
+"""The command line with the fake embedder: exit codes, messages, and the --json contract."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import indexer.embed
+from app.cli import JSON_KEYS, main
+from tests.conftest import FakeEmbedder
+
+
+@pytest.fixture(autouse=True)
+def _fake_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(indexer.embed, "SentenceTransformerEmbedder", FakeEmbedder)
+
+
+def test_index_then_search_json(corpus_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    idx = str(tmp_path / "idx")
+    assert main(["index", str(corpus_copy), "--index", idx, "--model", "fake"]) == 0
+    out = capsys.readouterr().out
+    assert "18 files, 644 paragraphs" in out and " s" in out
+    assert main(["search", "Vad beslutades om balanskontot?", "--index", idx, "--model", "fake", "-k", "3",
+                 "--json"]) == 0
+    hits = json.loads(capsys.readouterr().out)
+    assert len(hits) == 3
+    for rank, hit in enumerate(hits, start=1):
+        assert tuple(hit) == JSON_KEYS
+        assert hit["rank"] == rank and isinstance(hit["score"], float)
+        assert isinstance(hit["paragraph"], str) and hit["quote"] in hit["text"]
+
+
+def test_readable_search_output(corpus_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    idx = str(tmp_path / "idx")
+    main(["index", str(corpus_copy), "--index", idx, "--model", "fake"])
+    capsys.readouterr()
+    assert main(["search", "balanskontot", "--index", idx, "--model", "fake", "-k", "2"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("1. ") and "protokoll 20" in out and "»" in out
+
+
+def test_index_reports_broken_file_and_exits_1(corpus_copy: Path, tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    (corpus_copy / "trasig.txt").write_bytes(b"\x00\x00\x00")
+    assert main(["index", str(corpus_copy), "--index", str(tmp_path / "idx"), "--model", "fake"]) == 1
+    captured = capsys.readouterr()
+    assert "trasig.txt" in captured.err and "18 files" in captured.out
+
+
+@pytest.mark.parametrize("question", ["", "   "])
+def test_empty_question_exits_1(question: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["search", question]) == 1
+    assert "empty" in capsys.readouterr().err
+
+
+def test_missing_index_says_how_to_build(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["search", "skola", "--index", str(tmp_path / "none")]) == 1
+    err = capsys.readouterr().err
+    assert "no index" in err and "protokoll index" in err and "Traceback" not in err
+
+
+def test_index_of_other_model(corpus_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    idx = str(tmp_path / "idx")
+    main(["index", str(corpus_copy), "--index", idx, "--model", "model-a"])
+    assert main(["search", "skola", "--index", idx, "--model", "model-b"]) == 1
+    err = capsys.readouterr().err
+    assert "'model-a'" in err and "'model-b'" in err
+
+
+def test_env_selects_index_and_model(corpus_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("PROTOKOLL_INDEX", str(tmp_path / "env-idx"))
+    monkeypatch.setenv("PROTOKOLL_MODEL", "env-model")
+    assert main(["index", str(corpus_copy)]) == 0
+    manifest = json.loads((tmp_path / "env-idx" / "manifest.json").read_text())
+    assert manifest["model"] == "env-model"
+
+
+def test_help_is_instant(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--help"])
+    assert exit_info.value.code == 0
+    assert "index" in capsys.readouterr().out

@@ -1,0 +1,44 @@
+"""UI handlers called directly with a searcher over the fake-embedded corpus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import gradio as gr
+import pytest
+
+from app.search import Searcher
+from app.ui import build_app, render_hit, search_handler
+from indexer.build import build_index
+from indexer.models import Hit
+from indexer.store import load_index
+from tests.conftest import FakeEmbedder
+
+
+@pytest.fixture
+def searcher(corpus_copy: Path, tmp_path: Path) -> Searcher:
+    embedder = FakeEmbedder()
+    build_index(corpus_copy, tmp_path / "idx", embedder)
+    return Searcher(load_index(tmp_path / "idx"), embedder)
+
+
+def test_handler_renders_cited_hits(searcher: Searcher) -> None:
+    page = search_handler(searcher, "Vad beslutades om balanskontot?", 3)
+    assert page.count('<article class="hit">') == 3
+    assert "Källa:" in page and "Skaraborgs Kommunalförbund" in page
+
+
+def test_empty_question_is_a_swedish_error(searcher: Searcher) -> None:
+    with pytest.raises(gr.Error, match="Skriv en fråga"):
+        search_handler(searcher, "   ", 5)
+
+
+def test_hit_html_is_escaped() -> None:
+    hit = Hit(1, 0.5, "f.txt", "1", "<script>x</script>", None, "Org", "Nämnd", "2024-01-01",
+              "Org, Nämnd, protokoll 2024-01-01, § 1", "<b>text</b>", "<b>text</b>")
+    html = render_hit(hit)
+    assert "<script>" not in html and "&lt;script&gt;" in html and "<b>" not in html
+
+
+def test_app_builds(searcher: Searcher) -> None:
+    assert isinstance(build_app(searcher), gr.Blocks)

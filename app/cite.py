@@ -7,11 +7,14 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 
 from indexer.models import Paragraph, Protocol
+from indexer.sentences import sentence_spans
 
 QUOTE_MAX_CHARS = 450
 """A quote is a sentence or two; longer windows stop reading like a quote."""
 
-_SENTENCE_END = re.compile(r"(?<=[.!?:])\s+(?=[\"”»(\-–•*]?[A-ZÅÄÖÉ0-9])|\n\s*\n|\n(?=\s*(?:[-–•*]|\d+\.)\s)")
+FOCUS_BONUS = 1.0
+"""Weight a sentence inside the model's best window gets, in the units of one matched term."""
+
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -32,35 +35,20 @@ def cite(protocol: Protocol, paragraph: Paragraph) -> str:
     return f"{citation} ({paragraph.case_number})" if paragraph.case_number else citation
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Half-open spans of the sentences (and list items, lines after blank lines) of `text`."""
-    spans: list[tuple[int, int]] = []
-    start = 0
-    for match in _SENTENCE_END.finditer(text):
-        spans.append((start, match.start()))
-        start = match.end()
-    spans.append((start, len(text)))
-    out = []
-    for s, e in spans:
-        piece = text[s:e]
-        stripped = piece.strip()
-        if stripped:
-            lead = piece.index(stripped)
-            out.append((s + lead, s + lead + len(stripped)))
-    return out
-
-
 def best_quote(
     text: str,
     query_terms: Sequence[str],
     normalise: Callable[[list[str]], list[str]],
     idf: Mapping[str, float],
     skip: int = 0,
+    focus: tuple[int, int] | None = None,
 ) -> str:
     """The sentence or two of `text` that share the most (idf-weighted) terms with the question.
 
     `normalise` maps words to the same stems the keyword index uses; `skip` characters at the
-    start (the heading) are not quoted unless nothing else matches. Always an exact substring.
+    start (the heading) are not quoted unless nothing else matches. `focus` is the span the model
+    found closest to the question: its sentences are preferred, and quoted when no word matches.
+    Always an exact substring of `text`.
     """
     spans = sentence_spans(text)
     if not spans:
@@ -70,6 +58,10 @@ def best_quote(
         sum(idf.get(t, 1.0) for t in set(normalise(_WORD.findall(text[s:e].lower()))) if t in wanted)
         for s, e in spans
     ]
+    if focus is not None:
+        # The model's choice counts as much as half the best word match (or decides alone).
+        bonus = max(0.5 * max(weights), FOCUS_BONUS)
+        weights = [w + bonus if focus[0] <= s and e <= focus[1] else w for w, (s, e) in zip(weights, spans)]
     best: tuple[float, int, int] | None = None
     for i, (s, _e) in enumerate(spans):
         for j in (i, i + 1):
@@ -81,7 +73,8 @@ def best_quote(
             score = score / math.log(words + 8) - (0.5 if s < skip else 0.0)
             if best is None or score > best[0] + 1e-9:
                 best = (score, s, spans[j][1])
-    assert best is not None
+    if best is None:  # pragma: no cover - spans is never empty here
+        return text
     _, start, end = best
     if best[0] <= 0:
         start, end = _first_body_sentence(spans, skip)

@@ -75,7 +75,7 @@ def run_index(corpus: Path, settings: Settings) -> int:
     from indexer.build import build_index
     from indexer.embed import SentenceTransformerEmbedder
 
-    bar: tqdm | None = None  # type: ignore[type-arg]
+    bar: tqdm | None = None
 
     def progress(done: int, total: int) -> None:
         nonlocal bar
@@ -92,7 +92,8 @@ def run_index(corpus: Path, settings: Settings) -> int:
         if bar is not None:
             bar.close()
     for problem in report.warnings:
-        print(f"warning: {problem.file}: {problem.message}", file=sys.stderr)
+        where = "" if problem.message.startswith(problem.file) else f"{problem.file}: "
+        print(f"warning: {where}{problem.message}", file=sys.stderr)
     for problem in report.errors:
         print(f"error: {problem.file}: {problem.message}", file=sys.stderr)
     print(f"{report.summary()} → {settings.index_dir}")

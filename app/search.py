@@ -12,14 +12,20 @@ from app.cite import best_quote, cite
 from app.keyword import KeywordIndex, analyze_query, stem, words
 from indexer.embed import Embedder
 from indexer.errors import QueryError
-from indexer.models import Hit, Paragraph, Protocol
+from indexer.models import ChunkKind, Hit, Paragraph, Protocol
 from indexer.store import StoredIndex
 
 MAX_QUERY_CHARS = 2000
 """Longer questions are cut: the model reads 512 tokens at most, and BM25 gains nothing from more."""
 
-RRF_K = 60
-"""Reciprocal-rank-fusion constant (the usual 60)."""
+# Weights of the three rankings after each is turned into z-scores over all paragraphs. Chosen on
+# tests/eval/dev.jsonl and tests/eval/corpus.jsonl (bench/eval_retrieval.py): sentence windows carry
+# most (detail questions), whole paragraphs help topic questions, and keywords only nudge: on
+# paraphrased questions BM25 is noisy, and plain reciprocal rank fusion let that noise in (dev R@3
+# 0.80 with RRF of dense+keyword, 0.90 and up with this). Neighbouring weights score the same.
+W_PARAGRAPH = 0.5
+W_WINDOW = 1.0
+W_KEYWORD = 0.15
 
 ParagraphKey = tuple[str, str]  # (file, paragraph number)
 
@@ -62,12 +68,27 @@ def dense_scores(index: StoredIndex, query_vector: NDArray[np.float32]) -> NDArr
     return scores
 
 
-def rrf(rankings: Sequence[Ranking], weights: Sequence[float], k: int = RRF_K) -> dict[ParagraphKey, float]:
-    """Weighted reciprocal rank fusion: sum of weight / (k + rank) over the rankings."""
+def zscores(ranking: Ranking) -> dict[ParagraphKey, float]:
+    """A ranking's scores standardised (mean 0, sd 1), so rankers on other scales can be added."""
+    values = np.asarray(ranking.scores, dtype=np.float64)
+    if values.size == 0:
+        return {}
+    spread = float(values.std())
+    if spread == 0.0:
+        return dict.fromkeys(ranking.keys, 0.0)
+    mean = float(values.mean())
+    return {key: (score - mean) / spread for key, score in zip(ranking.keys, ranking.scores)}
+
+
+def fuse(rankings: Sequence[Ranking], weights: Sequence[float]) -> dict[ParagraphKey, float]:
+    """Weighted sum of z-scores; a paragraph missing from a ranking gets that ranking's minimum."""
     fused: dict[ParagraphKey, float] = {}
-    for ranking, weight in zip(rankings, weights):
-        for rank, key in enumerate(ranking.keys, start=1):
-            fused[key] = fused.get(key, 0.0) + weight / (k + rank)
+    standardised = [zscores(r) for r in rankings]
+    keys = {key for z in standardised for key in z}
+    for z, weight in zip(standardised, weights):
+        floor = min(z.values(), default=0.0)
+        for key in keys:
+            fused[key] = fused.get(key, 0.0) + weight * z.get(key, floor)
     return fused
 
 
@@ -77,29 +98,65 @@ class Searcher:
     def __init__(self, index: StoredIndex, embedder: Embedder) -> None:
         self.index = index
         self.embedder = embedder
-        self.keyword = KeywordIndex([c.embed_text for c in index.chunks])
         self._chunk_keys: list[ParagraphKey] = [(c.file, c.paragraph) for c in index.chunks]
+        self._is_window = np.array([c.kind is ChunkKind.WINDOW for c in index.chunks], dtype=bool)
+        # Keywords are counted over the paragraph chunks only: windows would count text twice.
+        paragraph_chunks = [c for c in index.chunks if c.kind is ChunkKind.PARAGRAPH]
+        self.keyword = KeywordIndex([c.embed_text for c in paragraph_chunks])
+        self.keyword_keys: list[ParagraphKey] = [(c.file, c.paragraph) for c in paragraph_chunks]
+        self._windows: dict[ParagraphKey, list[int]] = {}
+        for i, chunk in enumerate(index.chunks):
+            if chunk.kind is ChunkKind.WINDOW:
+                self._windows.setdefault((chunk.file, chunk.paragraph), []).append(i)
         self._paragraphs: dict[ParagraphKey, tuple[Protocol, Paragraph]] = {
             (p.source, para.number): (p, para) for p in index.protocols.values() for para in p.paragraphs
         }
 
     def rank(self, query: str) -> list[tuple[ParagraphKey, float]]:
         """All paragraphs with a fused score, best first."""
-        text = clean_query(query)
+        return self._rank(clean_query(query))[0]
+
+    def _rank(self, text: str) -> tuple[list[tuple[ParagraphKey, float]], NDArray[np.float32]]:
         if not self._chunk_keys:
-            return []
-        dense = best_per_paragraph(dense_scores(self.index, self.embedder.embed_query(text)), self._chunk_keys)
-        keyword = best_per_paragraph(self.keyword.scores(text), self._chunk_keys)
-        fused = rrf([dense, keyword], [1.0, 1.0])
-        return sorted(fused.items(), key=lambda kv: -kv[1])
+            return [], np.zeros(0, dtype=np.float32)
+        similarity = dense_scores(self.index, self.embedder.embed_query(text))
+        rankings = [
+            self._per_paragraph(similarity, ChunkKind.PARAGRAPH),
+            self._per_paragraph(similarity, ChunkKind.WINDOW),
+            best_per_paragraph(self.keyword.scores(text), self.keyword_keys),
+        ]
+        weights = [W_PARAGRAPH, W_WINDOW, W_KEYWORD]
+        present = [(r, w) for r, w in zip(rankings, weights) if r.keys]  # an index may lack windows
+        fused = fuse([r for r, _ in present], [w for _, w in present])
+        return sorted(fused.items(), key=lambda kv: (-kv[1], kv[0])), similarity
+
+    def _per_paragraph(self, chunk_scores: NDArray[np.float32], kind: ChunkKind) -> Ranking:
+        mask = self._is_window if kind is ChunkKind.WINDOW else ~self._is_window
+        keys = [key for key, keep in zip(self._chunk_keys, mask.tolist()) if keep]
+        return best_per_paragraph(chunk_scores[mask], keys)
 
     def search(self, query: str, k: int = 10) -> list[Hit]:
         """The k best paragraphs for the question, as cited hits with a quote."""
-        ranked = self.rank(query)[: max(0, k)]
-        terms = analyze_query(clean_query(query))
-        return [self._hit(rank, key, score, terms) for rank, (key, score) in enumerate(ranked, start=1)]
+        text = clean_query(query)
+        ranked, similarity = self._rank(text)
+        terms = analyze_query(text)
+        return [
+            self._hit(rank, key, score, terms, self._best_window(key, similarity))
+            for rank, (key, score) in enumerate(ranked[: max(0, k)], start=1)
+        ]
 
-    def _hit(self, rank: int, key: ParagraphKey, score: float, terms: list[str]) -> Hit:
+    def _best_window(self, key: ParagraphKey, similarity: NDArray[np.float32]) -> tuple[int, int] | None:
+        """The span of the paragraph's sentence window closest to the question, if it has windows."""
+        rows = self._windows.get(key)
+        if not rows:
+            return None
+        best = max(rows, key=lambda i: float(similarity[i]))
+        chunk = self.index.chunks[best]
+        return chunk.start, chunk.end
+
+    def _hit(
+        self, rank: int, key: ParagraphKey, score: float, terms: list[str], focus: tuple[int, int] | None
+    ) -> Hit:
         protocol, paragraph = self._paragraphs[key]
         heading_end = paragraph.text.find("\n")
         quote = best_quote(
@@ -108,6 +165,7 @@ class Searcher:
             lambda ws: stem(words(" ".join(ws))),
             self.keyword.idf,
             skip=heading_end if heading_end > 0 else 0,
+            focus=focus,
         )
         return Hit(
             rank=rank,

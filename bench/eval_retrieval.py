@@ -34,7 +34,7 @@ def main() -> None:
         return list(best_per_paragraph(dense_scores(searcher.index, vector), keys).keys)
 
     def keyword(q: str) -> list[tuple[str, str]]:
-        return list(best_per_paragraph(searcher.keyword.scores(clean_query(q)), keys).keys)
+        return list(best_per_paragraph(searcher.keyword.scores(clean_query(q)), searcher.keyword_keys).keys)
 
     def full(q: str) -> list[tuple[str, str]]:
         return [key for key, _ in searcher.rank(q)]

@@ -100,7 +100,8 @@ class SentenceTransformerEmbedder:
         return self._encode(texts, "passage", batch_size)
 
     def embed_query(self, text: str) -> NDArray[np.float32]:
-        return self._encode([text], "query", 1)[0]
+        vectors = self._encode([text], "query", 1)
+        return np.asarray(vectors[0], dtype=np.float32)
 
 
 def _load_sentence_transformer(path_or_name: str) -> Any:
@@ -109,6 +110,9 @@ def _load_sentence_transformer(path_or_name: str) -> Any:
     except ImportError as error:  # pragma: no cover - a broken install
         raise ModelError(f"sentence-transformers is not installed: {error}") from None
     try:
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]  # no "Loading weights" bar on every command
         return SentenceTransformer(path_or_name, device="cpu")
     except Exception as error:
         raise ModelError(

@@ -60,12 +60,19 @@ class Protocol:
     warnings: tuple[str, ...] = ()
 
 
+class ChunkKind(enum.StrEnum):
+    """What a chunk is a view of: its paragraph (or a part of a long one), or a few sentences."""
+
+    PARAGRAPH = "paragraph"  # one per paragraph, split only when longer than the model's window
+    WINDOW = "window"  # a few consecutive sentences: a sharper dense view for detail questions
+
+
 @dataclass(frozen=True, slots=True)
 class Chunk:
     """A piece of one paragraph, the unit that is embedded and searched.
 
     `start`/`end` are half-open offsets into the paragraph's text: `paragraph.text[start:end] ==
-    text`. `id` is stable across rebuilds: file, paragraph number and part. `context` is the line
+    text`. `id` is stable across rebuilds: file, paragraph number and part (`w` for windows). `context` is the line
     (body, date, § and title) put before the text when it is embedded or keyword-indexed.
     """
 
@@ -77,6 +84,7 @@ class Chunk:
     end: int
     text: str
     context: str
+    kind: ChunkKind = ChunkKind.PARAGRAPH
 
     @property
     def embed_text(self) -> str:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from indexer.errors import IndexMismatchError, IndexMissingError
-from indexer.models import Chunk, Paragraph, Participant, Protocol, Role
+from indexer.models import Chunk, ChunkKind, Paragraph, Participant, Protocol, Role
 
 if TYPE_CHECKING:
     import faiss
@@ -59,6 +59,11 @@ def protocol_from_dict(data: dict[str, Any]) -> Protocol:
         paragraphs=tuple(Paragraph(**p) for p in data["paragraphs"]),
         warnings=tuple(data.get("warnings", ())),
     )
+
+
+def _chunk_from_dict(data: dict[str, Any]) -> Chunk:
+    data["kind"] = ChunkKind(data.get("kind", ChunkKind.PARAGRAPH))
+    return Chunk(**data)
 
 
 def write_index(
@@ -143,7 +148,7 @@ def load_index(path: Path, expected_model: str | None = None) -> StoredIndex:
     try:
         vectors = faiss.read_index(str(path / VECTORS))
         with open(path / CHUNKS, encoding="utf-8") as lines:
-            chunks = tuple(Chunk(**json.loads(line)) for line in lines if line.strip())
+            chunks = tuple(_chunk_from_dict(json.loads(line)) for line in lines if line.strip())
         raw = json.loads((path / PROTOCOLS).read_text(encoding="utf-8"))
         protocols = {p["source"]: protocol_from_dict(p) for p in raw}
     except (OSError, ValueError, TypeError, KeyError, RuntimeError) as error:

@@ -6,16 +6,16 @@ import itertools
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from indexer.parse import parse_protocol
 
 from indexer.chunk import ChunkSettings, chunk_protocol, context_line, split_offsets, word_count
-from indexer.models import EXAMPLE_PROTOCOL, Paragraph, Protocol
+from indexer.models import EXAMPLE_PROTOCOL, ChunkKind, Paragraph, Protocol
+from indexer.parse import parse_protocol
 from indexer.read import list_protocol_files, read_protocol_text
 from tests.conftest import CORPUS
 
 
 def test_short_paragraph_is_one_chunk_with_context() -> None:
-    chunks = chunk_protocol(EXAMPLE_PROTOCOL)
+    chunks = chunk_protocol(EXAMPLE_PROTOCOL, ChunkSettings(window_words=0))
     assert len(chunks) == 1
     chunk = chunks[0]
     assert chunk.id == "000_a1d265b92dc01c91.txt#97/0"
@@ -29,7 +29,7 @@ def test_long_paragraph_splits_on_sentences_with_overlap() -> None:
     sentences = [f"Mening nummer {i} handlar om skolans budget och lokaler i kommunen." for i in range(120)]
     text = "§ 5 Budget\n\n" + " ".join(sentences)
     protocol = Protocol("x.txt", "Org", "Nämnden", "2024-01-01", (Paragraph("5", "Budget", text),))
-    settings = ChunkSettings(max_words=100, overlap_words=20)
+    settings = ChunkSettings(max_words=100, overlap_words=20, window_words=0)
     chunks = chunk_protocol(protocol, settings)
     assert len(chunks) > 5
     assert [c.part for c in chunks] == list(range(len(chunks)))
@@ -55,7 +55,8 @@ def test_every_corpus_chunk_is_an_exact_slice_within_the_window() -> None:
         assert covered == {p.number for p in protocol.paragraphs if p.text.strip()}, path.name
         for chunk in chunks:
             assert by_number[chunk.paragraph].text[chunk.start : chunk.end] == chunk.text
-            assert word_count(chunk.text) <= settings.max_words
+            if chunk.kind is ChunkKind.PARAGRAPH:
+                assert word_count(chunk.text) <= settings.max_words
             assert context_line(protocol, by_number[chunk.paragraph]) == chunk.context
 
 
@@ -76,3 +77,12 @@ def test_split_offsets_invariants(parts: list[str]) -> None:
     for start, end in spans:
         covered.update(range(start, end))
     assert all(i in covered for i, ch in enumerate(text) if not ch.isspace())
+
+
+def test_windows_are_short_sentence_runs_of_their_paragraph() -> None:
+    chunks = chunk_protocol(EXAMPLE_PROTOCOL, ChunkSettings(window_words=12))
+    windows = [c for c in chunks if c.kind is ChunkKind.WINDOW]
+    assert [c.id for c in windows][:2] == ["000_a1d265b92dc01c91.txt#97/w0", "000_a1d265b92dc01c91.txt#97/w1"]
+    text = EXAMPLE_PROTOCOL.paragraphs[0].text
+    assert all(text[c.start : c.end] == c.text for c in windows)
+    assert any(c.text == "Sökt belopp var 157 miljoner medan tilldelningen blev 108 miljoner kronor." for c in windows)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.cite import QUOTE_MAX_CHARS, best_quote, cite, sentence_spans
+from app.cite import QUOTE_MAX_CHARS, best_quote, cite
 from app.keyword import stem, words
 from indexer.models import EXAMPLE_PROTOCOL, Paragraph
+from indexer.sentences import sentence_spans
 
 
 def _norm(ws: list[str]) -> list[str]:

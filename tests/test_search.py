@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from app.search import MAX_QUERY_CHARS, Ranking, Searcher, best_per_paragraph, clean_query, dense_scores, rrf
+from app.search import MAX_QUERY_CHARS, Ranking, Searcher, best_per_paragraph, clean_query, dense_scores, fuse, zscores
 from indexer.build import build_index
 from indexer.errors import QueryError
 from indexer.store import load_index, stored_vectors
@@ -34,12 +34,18 @@ def test_best_per_paragraph_takes_the_best_chunk() -> None:
     assert ranking.scores == pytest.approx((0.9, 0.5))
 
 
-def test_rrf_rewards_agreement() -> None:
+def test_zscores_and_fusion() -> None:
     a = Ranking((("f", "1"), ("f", "2"), ("f", "3")), (3.0, 2.0, 1.0))
-    b = Ranking((("f", "2"), ("f", "3"), ("f", "1")), (3.0, 2.0, 1.0))
-    fused = rrf([a, b], [1.0, 1.0], k=60)
+    b = Ranking((("f", "2"), ("f", "3"), ("f", "1")), (30.0, 20.0, 10.0))
+    assert zscores(a)[("f", "2")] == pytest.approx(0.0)
+    assert zscores(b)[("f", "2")] == pytest.approx(zscores(a)[("f", "1")])  # scale does not matter
+    fused = fuse([a, b], [1.0, 1.0])
     assert max(fused, key=fused.__getitem__) == ("f", "2")
-    assert fused[("f", "1")] == pytest.approx(1 / 61 + 1 / 63)
+    assert fuse([a, b], [1.0, 0.0]) == pytest.approx(zscores(a))
+    flat = Ranking((("f", "1"), ("f", "2")), (0.0, 0.0))
+    assert zscores(flat) == {("f", "1"): 0.0, ("f", "2"): 0.0}
+    partial = Ranking((("f", "9"),), (5.0,))
+    assert ("f", "9") in fuse([a, partial], [1.0, 1.0])
 
 
 @pytest.mark.parametrize("question", ["", "   ", "\n\t "])

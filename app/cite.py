@@ -91,7 +91,8 @@ def best_quote(
     for i, (s, e) in enumerate(body):
         if focus is not None and focus[0] <= s and e <= focus[1]:
             weights[i] += 0.5 * unit
-        if answer is not None and answer.search(text[s:e]):
+        # The asked-for kind counts only where the question's words or the model's window are.
+        if answer is not None and weights[i] > 0 and answer.search(text[s:e]):
             weights[i] += unit
     best = (0.0, body[0][0], body[0][1])
     for min_words in (QUOTE_MIN_WORDS, 1):  # a label like "Omröstning" is no quote, unless all are

@@ -1,8 +1,17 @@
 #!/usr/bin/env bash
-# Set up like start.sh, then run the whole check: ruff, mypy and pytest (real-model tests included).
+# Set up like start.sh, then run the whole check: ruff, mypy and pytest (real-model and browser tests included).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+if ! command -v chromium >/dev/null 2>&1; then
+  # The browser test drives Debian's chromium (never a browser downloaded by a test tool).
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "== Installing Debian's chromium for the browser test"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "== chromium is not installed: the browser test will be skipped (sudo apt-get install chromium)"
+  fi
+fi
 echo "== ruff";   .venv/bin/ruff check indexer app tests bench
 echo "== mypy";   .venv/bin/mypy
 echo "== pytest"; .venv/bin/python -m pytest "$@"

@@ -59,9 +59,13 @@ def test_quote_is_always_an_exact_short_substring(text: str, query: list[str]) -
 def test_answer_kind_prefers_the_sentence_with_the_amount() -> None:
     text = EXAMPLE_PROTOCOL.paragraphs[0].text
     question = "Hur mycket statsbidrag fick regionalt yrkesvux?"
-    quote = best_quote(text, _norm(question.split()), _norm, {}, skip=text.find("\n"),
+    body = text.find("\n") + 2
+    quote = best_quote(text, _norm(question.split()), _norm, {}, skip=body, focus=(body, len(text)),
                        answer=answer_pattern(question))
     assert "108 miljoner" in quote
+    # Without the model's window, a number in a sentence that shares nothing with the question is no answer.
+    assert "108" not in best_quote(text, _norm(question.split()), _norm, {}, skip=body,
+                                   answer=answer_pattern(question))
 
 
 def test_answer_patterns() -> None:

@@ -69,10 +69,14 @@ def parse_corpus(corpus_dir: Path) -> tuple[list[Protocol], dict[str, str], list
     return protocols, hashes, errors
 
 
-def _reusable_vectors(index_dir: Path, model: str, settings: ChunkSettings) -> dict[str, np.ndarray]:
-    """Vectors of the existing index keyed by the exact text that was embedded, when compatible."""
+def _reusable_vectors(index_dir: Path, model: str) -> dict[str, np.ndarray]:
+    """Vectors of the existing index keyed by the exact text that was embedded, if the model is ours.
+
+    A vector depends only on the model and that text, so even after a change of chunk settings
+    every chunk whose text is unchanged keeps its vector.
+    """
     manifest = read_manifest(index_dir)
-    if manifest is None or manifest.get("model") != model or manifest.get("chunking") != settings.as_dict():
+    if manifest is None or manifest.get("model") != model:
         return {}
     try:
         old = load_index(index_dir, expected_model=model)
@@ -103,7 +107,7 @@ def build_index(
     warnings = [FileProblem(p.source, w) for p in protocols for w in p.warnings]
     chunks: list[Chunk] = [c for p in protocols for c in chunk_protocol(p, settings)]
 
-    known = _reusable_vectors(index_dir, embedder.name, settings)
+    known = _reusable_vectors(index_dir, embedder.name)
     todo = [i for i, c in enumerate(chunks) if c.embed_text not in known]
     dimension = _dimension(known, embedder, bool(todo))
     vectors = np.zeros((len(chunks), dimension), dtype=np.float32)

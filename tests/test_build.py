@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from indexer.build import build_index
+from indexer.chunk import ChunkSettings
 from indexer.errors import IndexMismatchError, IndexMissingError, ProtocolParseError
 from indexer.models import ChunkKind
 from indexer.store import MANIFEST, load_index, stored_vectors
@@ -129,3 +130,13 @@ def test_other_model_rebuild_reembeds_everything(corpus_copy: Path, tmp_path: Pa
     report = build_index(corpus_copy, tmp_path / "idx", other)
     assert report.reused == 0 and other.documents_embedded == report.chunks
     assert load_index(tmp_path / "idx").model == "model-b"
+
+
+def test_new_chunk_settings_reuse_every_unchanged_text(corpus_copy: Path, tmp_path: Path) -> None:
+    build_index(corpus_copy, tmp_path / "idx", FakeEmbedder(), ChunkSettings(window_words=60))
+    second = FakeEmbedder()
+    report = build_index(corpus_copy, tmp_path / "idx", second, ChunkSettings(window_words=40))
+    index = load_index(tmp_path / "idx")
+    paragraph_chunks = sum(1 for c in index.chunks if c.kind is ChunkKind.PARAGRAPH)
+    assert 0 < report.embedded <= report.chunks - paragraph_chunks  # only new windows were embedded
+    assert index.manifest["chunking"]["window_words"] == 40

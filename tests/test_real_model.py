@@ -110,3 +110,20 @@ def test_second_index_run_reembeds_nothing(index_dir: Path) -> None:
     result = run_cli("index", str(CORPUS), "--index", str(index_dir))
     assert result.returncode == 0, result.stderr
     assert "(0 embedded," in result.stdout
+
+
+def test_model_given_as_a_local_folder(tmp_path: Path) -> None:
+    from indexer.embed import prepare_model
+
+    folder = prepare_model()  # the converted default model, as any sentence-transformers folder
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "seed.txt").write_bytes((CORPUS / "000_a1d265b92dc01c91.txt").read_bytes())
+    result = run_cli("index", str(corpus), "--index", str(tmp_path / "idx"), "--model", folder)
+    assert result.returncode == 0, result.stderr
+    manifest = json.loads((tmp_path / "idx" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["model"] == folder and manifest["dimension"] == 384
+    hits = run_cli("search", "Vad beslutades om balanskontot?", "--index", str(tmp_path / "idx"), "--model", folder,
+                   "--json", "-k", "1")
+    assert hits.returncode == 0, hits.stderr
+    assert json.loads(hits.stdout)[0]["paragraph"] == "97"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,7 @@ import numpy as np
 from indexer.chunk import ChunkSettings, chunk_protocol
 from indexer.embed import Embedder
 from indexer.errors import IndexMismatchError, ProtocolParseError, ProtokollError
-from indexer.models import Chunk, Protocol
+from indexer.models import BuildReport, Chunk, FileProblem, Protocol
 from indexer.parse import parse_protocol
 from indexer.read import content_hash, list_protocol_files, read_protocol_text
 from indexer.store import SCHEMA_VERSION, load_index, read_manifest, stored_vectors, write_index
@@ -22,35 +21,6 @@ from indexer.store import SCHEMA_VERSION, load_index, read_manifest, stored_vect
 EMBED_BATCH = 32
 Progress = Callable[[int, int], None]
 """Called as progress(done, total) while chunks are embedded."""
-
-
-@dataclass(frozen=True, slots=True)
-class FileProblem:
-    """A corpus file that could not be indexed (error) or was indexed with a caveat (warning)."""
-
-    file: str
-    message: str
-
-
-@dataclass(frozen=True, slots=True)
-class BuildReport:
-    """What an index build did: counts, time, and the files that failed or warned."""
-
-    files: int
-    paragraphs: int
-    chunks: int
-    embedded: int
-    reused: int
-    seconds: float
-    errors: tuple[FileProblem, ...]
-    warnings: tuple[FileProblem, ...]
-
-    def summary(self) -> str:
-        return (
-            f"Indexed {self.files} files, {self.paragraphs} paragraphs, {self.chunks} chunks "
-            f"({self.embedded} embedded, {self.reused} reused) in {self.seconds:.1f} s"
-            + (f"; {len(self.errors)} file(s) failed" if self.errors else "")
-        )
 
 
 def parse_corpus(corpus_dir: Path) -> tuple[list[Protocol], dict[str, str], list[FileProblem]]:

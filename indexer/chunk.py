@@ -73,17 +73,22 @@ def split_offsets(text: str, settings: ChunkSettings) -> list[tuple[int, int]]:
         strip_whitespace=True,
     )
     spans: list[tuple[int, int]] = []
-    cursor = 0
+    cursor = covered = 0
     for piece in splitter.split_text(text):
-        # Pieces come in order and may overlap the previous one, so search from just after the
-        # previous start; the splitter only strips whitespace, so every piece is found verbatim.
-        start = text.find(piece, cursor)
+        # The splitter drops only whitespace, so a piece starts at or before the first non-space
+        # character after what is already covered; of the places it occurs there, the last is its
+        # own (searching forward would misplace pieces of repetitive text).
+        limit = covered
+        while limit < len(text) and text[limit].isspace():
+            limit += 1
+        start = text.rfind(piece, cursor, limit + len(piece))
         if start < 0:
-            start = text.find(piece)
+            start = text.find(piece, cursor)
         if start < 0:  # pragma: no cover - would mean the splitter rewrote text
             raise ValueError(f"chunk text not found in its paragraph: {piece[:60]!r}")
         spans.append((start, start + len(piece)))
         cursor = start + 1
+        covered = max(covered, start + len(piece))
     return _merge_small(text, spans, settings)
 
 

@@ -110,6 +110,35 @@ class Hit:
     quote: str
 
 
+@dataclass(frozen=True, slots=True)
+class FileProblem:
+    """A corpus file that could not be indexed (error) or was indexed with a caveat (warning)."""
+
+    file: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class BuildReport:
+    """What an index build did: counts, time, and the files that failed or warned."""
+
+    files: int
+    paragraphs: int
+    chunks: int
+    embedded: int
+    reused: int
+    seconds: float
+    errors: tuple[FileProblem, ...]
+    warnings: tuple[FileProblem, ...]
+
+    def summary(self) -> str:
+        return (
+            f"Indexed {self.files} files, {self.paragraphs} paragraphs, {self.chunks} chunks "
+            f"({self.embedded} embedded, {self.reused} reused) in {self.seconds:.1f} s"
+            + (f"; {len(self.errors)} file(s) failed" if self.errors else "")
+        )
+
+
 EXAMPLE_PROTOCOL = Protocol(
     source="000_a1d265b92dc01c91.txt",
     organisation="Skaraborgs Kommunalförbund",

@@ -11,6 +11,10 @@ import numpy as np
 import pytest
 from numpy.typing import NDArray
 
+from app.search import Searcher
+from indexer.build import build_index
+from indexer.store import load_index
+
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 DEV_QUESTIONS = ROOT / "tests" / "eval" / "dev.jsonl"
@@ -19,9 +23,9 @@ DEV_QUESTIONS = ROOT / "tests" / "eval" / "dev.jsonl"
 class FakeEmbedder:
     """Hashes words into a small normalised vector: fast, deterministic, and similar texts are close."""
 
-    dimension = 64
+    dimension = 512
 
-    def __init__(self, name: str = "fake-hash-64") -> None:
+    def __init__(self, name: str = "fake-hash-512") -> None:
         self.name = name
         self.documents_embedded = 0
 
@@ -62,3 +66,11 @@ def corpus_copy(tmp_path: Path) -> Path:
     for path in CORPUS.glob("*.txt"):
         (target / path.name).write_bytes(path.read_bytes())
     return target
+
+
+@pytest.fixture
+def searcher(corpus_copy: Path, tmp_path: Path) -> Searcher:
+    """A searcher over an index of the whole corpus built with the fake embedder."""
+    embedder = FakeEmbedder()
+    build_index(corpus_copy, tmp_path / "idx", embedder)
+    return Searcher(load_index(tmp_path / "idx"), embedder)

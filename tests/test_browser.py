@@ -60,7 +60,7 @@ def page(page_url: str) -> Iterator[Any]:
 
 
 def test_question_gives_cited_hits(page: Any) -> None:
-    page.get_by_label("Fråga").fill("Vad beslutades om balanskontot?")
+    page.get_by_label("Fråga").fill("balanskontot")
     page.get_by_role("button", name="Sök").click()
     page.wait_for_selector("article.hit", timeout=30_000)
     assert page.locator("article.hit").count() == 5

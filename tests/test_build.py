@@ -23,7 +23,7 @@ def test_whole_corpus_builds_with_manifest(corpus_copy: Path, tmp_path: Path, fa
     assert report.chunks >= report.paragraphs
     index = load_index(tmp_path / "idx", expected_model=fake_embedder.name)
     manifest = index.manifest
-    assert manifest["model"] == fake_embedder.name and manifest["dimension"] == 64
+    assert manifest["model"] == fake_embedder.name and manifest["dimension"] == FakeEmbedder.dimension
     assert set(manifest["files"]) == {p.name for p in corpus_copy.glob("*.txt")}
     assert all(len(f["sha256"]) == 64 for f in manifest["files"].values())
     assert manifest["chunking"]["max_words"] > 100 and "created" in manifest

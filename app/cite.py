@@ -13,6 +13,8 @@ QUOTE_MAX_CHARS = 450
 """A quote is a sentence or two; longer windows stop reading like a quote."""
 
 QUOTE_MIN_WORDS = 6
+ANSWER_REACH = 2
+"""How many sentences after a match an answer of the asked-for kind may stand."""
 FOCUS_BONUS = 1.0
 """Weight a sentence inside the model's best window gets, in the units of one matched term."""
 
@@ -47,7 +49,7 @@ ANSWER_KINDS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
      re.compile(rf"\d{{1,2}}/\d{{1,2}}|\d{{4}}-\d{{2}}-\d{{2}}|\b\d{{1,2}} ({_MONTHS})|\b(19|20)\d\d\b"
                 r"|\d{1,2}[:.]\d{2}", re.I)),
     (re.compile(r"^\W*(hur röstade|hur föll omröstningen|hur gick omröstningen)", re.I),
-     re.compile(r"\b\d+\s*(ja|nej|röster|–|-)\b|\bröst|\breserv", re.I)),
+     re.compile(r"\b\d+\s*(ja|nej|röster|–|-)\b|\b(ja|nej)\s*:\s*\d|\bröst|\bvoter|\breserv", re.I)),
     (re.compile(r"^\W*(vem|vilka personer)\b", re.I), re.compile(r"\b[A-ZÅÄÖ][a-zåäöé]+ [A-ZÅÄÖ][a-zåäöé]+")),
 )
 """Question words that ask for a kind of answer (an amount, a date, a vote, a person), and how a
@@ -91,8 +93,11 @@ def best_quote(
     for i, (s, e) in enumerate(body):
         if focus is not None and focus[0] <= s and e <= focus[1]:
             weights[i] += 0.5 * unit
-        # The asked-for kind counts only where the question's words or the model's window are.
-        if answer is not None and weights[i] > 0 and answer.search(text[s:e]):
+    # The asked-for kind counts only near the question's words or in the model's window: a vote
+    # result ("Ja: 6, Nej: 5") follows the sentences that say what was voted on.
+    near = [max(weights[max(0, i - ANSWER_REACH) : i + 1]) > 0 for i in range(len(body))]
+    for i, (s, e) in enumerate(body):
+        if answer is not None and near[i] and answer.search(text[s:e]):
             weights[i] += unit
     best = (0.0, body[0][0], body[0][1])
     for min_words in (QUOTE_MIN_WORDS, 1):  # a label like "Omröstning" is no quote, unless all are

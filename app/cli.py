@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.config import DEFAULT_CORPUS, Settings
-from indexer.errors import ProtokollError
+from indexer.errors import ProtokollError, QueryError
 
 if TYPE_CHECKING:
     from app.search import Searcher
@@ -125,7 +125,7 @@ def run_search(question: str, settings: Settings, k: int, as_json: bool) -> int:
 
     clean_query(question)  # an empty question fails before the model is loaded
     if k < 1:
-        raise_usage("-k must be at least 1")
+        raise QueryError("-k must be at least 1")
     hits = open_searcher(settings).search(question, k=k)
     if as_json:
         print(json.dumps([hit_to_json(h) for h in hits], ensure_ascii=False, indent=2))
@@ -134,12 +134,6 @@ def run_search(question: str, settings: Settings, k: int, as_json: bool) -> int:
     else:
         print("\n\n".join(format_hit(h) for h in hits))
     return 0
-
-
-def raise_usage(message: str) -> None:
-    from indexer.errors import QueryError
-
-    raise QueryError(message)
 
 
 def run_serve(settings: Settings, host: str, port: int, corpus: Path) -> int:

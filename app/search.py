@@ -101,7 +101,11 @@ class Searcher:
         self.index = index
         self.embedder = embedder
         self._chunk_keys: list[ParagraphKey] = [(c.file, c.paragraph) for c in index.chunks]
-        self._is_window = np.array([c.kind is ChunkKind.WINDOW for c in index.chunks], dtype=bool)
+        is_window = np.array([c.kind is ChunkKind.WINDOW for c in index.chunks], dtype=bool)
+        self._views: dict[ChunkKind, tuple[NDArray[np.bool_], list[ParagraphKey]]] = {
+            kind: (mask, [key for key, keep in zip(self._chunk_keys, mask.tolist()) if keep])
+            for kind, mask in ((ChunkKind.PARAGRAPH, ~is_window), (ChunkKind.WINDOW, is_window))
+        }
         # Keywords are counted over the paragraph chunks only: windows would count text twice.
         paragraph_chunks = [c for c in index.chunks if c.kind is ChunkKind.PARAGRAPH]
         self.keyword = KeywordIndex([c.embed_text for c in paragraph_chunks])
@@ -133,8 +137,7 @@ class Searcher:
         return sorted(fused.items(), key=lambda kv: (-kv[1], kv[0])), similarity
 
     def _per_paragraph(self, chunk_scores: NDArray[np.float32], kind: ChunkKind) -> Ranking:
-        mask = self._is_window if kind is ChunkKind.WINDOW else ~self._is_window
-        keys = [key for key, keep in zip(self._chunk_keys, mask.tolist()) if keep]
+        mask, keys = self._views[kind]
         return best_per_paragraph(chunk_scores[mask], keys)
 
     def search(self, query: str, k: int = 10) -> list[Hit]:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from indexer.models import Chunk, ChunkKind, Paragraph, Protocol
-from indexer.sentences import window_spans
+from indexer.sentences import window_spans, word_count
 
 TOKENS_PER_WORD = 1.9
 """Measured on this corpus with the multilingual-e5 tokenizer: about 1.87 tokens a word (1.65 on plainer prose)."""
@@ -21,7 +20,6 @@ WINDOW_WORDS = 60
 """Sentence windows of about 60 words: a question about one detail (an amount, a train time)
 matches its sentence far better than a whole paragraph. 40/60/100 tried on tests/eval (bench)."""
 
-_WORD = re.compile(r"\S+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,11 +32,6 @@ class ChunkSettings:
 
     def as_dict(self) -> dict[str, int]:
         return {"max_words": self.max_words, "overlap_words": self.overlap_words, "window_words": self.window_words}
-
-
-def word_count(text: str) -> int:
-    """Words as whitespace-separated runs: the length measure of the splitter."""
-    return len(_WORD.findall(text))
 
 
 def context_line(protocol: Protocol, paragraph: Paragraph) -> str:

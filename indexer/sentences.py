@@ -31,16 +31,21 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return out
 
 
+def word_count(text: str) -> int:
+    """Words as whitespace-separated runs: the length measure of chunks and windows."""
+    return len(_WORD.findall(text))
+
+
 def window_spans(text: str, max_words: int) -> list[tuple[int, int]]:
     """Runs of consecutive sentences of at most `max_words` words (a longer sentence stands alone),
     each window repeating the previous window's last sentence when that one is short."""
     windows: list[tuple[int, int]] = []
     current: list[tuple[int, int]] = []
     for start, end in sentence_spans(text):
-        if current and len(_WORD.findall(text[current[0][0] : end])) > max_words:
+        if current and word_count(text[current[0][0] : end]) > max_words:
             windows.append((current[0][0], current[-1][1]))
             last = current[-1]
-            short = len(_WORD.findall(text[last[0] : last[1]])) < max_words // 2
+            short = word_count(text[last[0] : last[1]]) < max_words // 2
             current = [last] if short else []
         current.append((start, end))
     if current:

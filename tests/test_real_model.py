@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from contextlib import redirect_stdout
+from io import StringIO
 from pathlib import Path
 
 import pytest
@@ -38,8 +40,6 @@ def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def search_json(index_dir: Path, question: str, k: int = 5) -> list[dict[str, object]]:
     hits: list[dict[str, object]] = []
     # In-process main(): the same code path as the console script, without reloading Python each time.
-    from contextlib import redirect_stdout
-    from io import StringIO
 
     out = StringIO()
     with redirect_stdout(out):

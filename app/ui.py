@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from indexer.errors import QueryError
 
 if TYPE_CHECKING:
+    from app.live import LiveSearcher
     from app.search import Searcher
     from indexer.models import Hit
 
@@ -35,18 +36,21 @@ def render_results(question: str, hits: list[Hit]) -> str:
     return "\n".join(render_hit(h) for h in hits)
 
 
-def search_handler(searcher: Searcher, question: str, k: float = 5) -> str:
+def search_handler(searcher: Searcher | LiveSearcher, question: str, k: float = 5) -> str:
     """Handle a question from the UI: HTML of the hits; bad input becomes a Swedish message."""
     import gradio as gr
 
+    from app.live import LiveSearcher
+
+    current = searcher.get() if isinstance(searcher, LiveSearcher) else searcher
     try:
-        hits = searcher.search(question or "", k=int(k))
+        hits = current.search(question or "", k=int(k))
     except QueryError:
         raise gr.Error("Skriv en fråga.") from None
     return render_results(question, hits)
 
 
-def build_app(searcher: Searcher) -> Any:
+def build_app(searcher: Searcher | LiveSearcher) -> Any:
     """The Blocks app; launched only by `protokoll serve`."""
     import gradio as gr
 

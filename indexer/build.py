@@ -12,11 +12,11 @@ import numpy as np
 
 from indexer.chunk import ChunkSettings, chunk_protocol
 from indexer.embed import Embedder
-from indexer.errors import IndexMismatchError, ProtocolParseError, ProtokollError
+from indexer.errors import IndexMismatchError, ProtocolParseError
 from indexer.models import BuildReport, Chunk, FileProblem, Protocol
 from indexer.parse import parse_protocol
 from indexer.read import content_hash, list_protocol_files, read_protocol_text
-from indexer.store import SCHEMA_VERSION, load_index, read_manifest, stored_vectors, write_index
+from indexer.store import SCHEMA_VERSION, read_chunks, read_manifest, read_vectors, write_index
 
 EMBED_BATCH = 32
 Progress = Callable[[int, int], None]
@@ -45,15 +45,18 @@ def _reusable_vectors(index_dir: Path, model: str) -> dict[str, np.ndarray]:
     A vector depends only on the model and that text, so even after a change of chunk settings
     every chunk whose text is unchanged keeps its vector.
     """
-    manifest = read_manifest(index_dir)
-    if manifest is None or manifest.get("model") != model:
-        return {}
     try:
-        old = load_index(index_dir, expected_model=model)
-    except ProtokollError:
-        return {}  # a broken or foreign index is rebuilt from scratch
-    vectors = stored_vectors(old)
-    return {chunk.embed_text: vectors[i] for i, chunk in enumerate(old.chunks)}
+        manifest = read_manifest(index_dir)
+        if manifest is None or manifest.get("model") != model:
+            return {}
+        # Read straight from the files, whatever the schema: an upgrade re-embeds nothing.
+        chunks = read_chunks(index_dir)
+        vectors = read_vectors(index_dir)
+    except (OSError, ValueError, RuntimeError, TypeError, KeyError, IndexMismatchError):
+        return {}  # a broken index is rebuilt from scratch
+    if len(chunks) != len(vectors):
+        return {}
+    return {chunk.embed_text: vectors[i] for i, chunk in enumerate(chunks)}
 
 
 def build_index(

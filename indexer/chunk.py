@@ -105,7 +105,7 @@ def chunk_protocol(protocol: Protocol, settings: ChunkSettings | None = None) ->
     the paragraph chunks (one per paragraph unless it is too long), then its sentence windows."""
     settings = settings or ChunkSettings()
     chunks: list[Chunk] = []
-    for paragraph in protocol.paragraphs:
+    for position, paragraph in enumerate(protocol.paragraphs):
         context = context_line(protocol, paragraph)
         views = [(ChunkKind.PARAGRAPH, split_offsets(paragraph.text, settings))]
         if settings.window_words > 0:
@@ -123,6 +123,7 @@ def chunk_protocol(protocol: Protocol, settings: ChunkSettings | None = None) ->
                         text=paragraph.text[start:end],
                         context=context,
                         kind=kind,
+                        position=position,
                     )
                 )
     return chunks

@@ -73,7 +73,9 @@ class Chunk:
 
     `start`/`end` are half-open offsets into the paragraph's text: `paragraph.text[start:end] ==
     text`. `id` is stable across rebuilds: file, paragraph number and part (`w` for windows). `context` is the line
-    (body, date, § and title) put before the text when it is embedded or keyword-indexed.
+    (body, date, § and title) put before the text when it is embedded or keyword-indexed. `position`
+    is the paragraph's place in its protocol (0-based): what ties the chunk to one paragraph even
+    where a protocol repeats a § number.
     """
 
     id: str
@@ -85,6 +87,7 @@ class Chunk:
     text: str
     context: str
     kind: ChunkKind = ChunkKind.PARAGRAPH
+    position: int = 0
 
     @property
     def embed_text(self) -> str:
@@ -108,6 +111,25 @@ class Hit:
     citation: str
     text: str
     quote: str
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """What a search may return: organisations and bodies (exact names from the index, any of them),
+    meeting dates from/to (ISO, inclusive), only paragraphs with a beslut. Empty means no limit.
+
+    One type for CLI flags, UI controls, API parameters and words found in a question.
+    """
+
+    organisations: tuple[str, ...] = ()
+    bodies: tuple[str, ...] = ()
+    date_from: str | None = None
+    date_to: str | None = None
+    decisions_only: bool = False
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.organisations or self.bodies or self.date_from or self.date_to or self.decisions_only)
 
 
 @dataclass(frozen=True, slots=True)

@@ -68,9 +68,15 @@ def corpus_copy(tmp_path: Path) -> Path:
     return target
 
 
-@pytest.fixture
-def searcher(corpus_copy: Path, tmp_path: Path) -> Searcher:
-    """A searcher over an index of the whole corpus built with the fake embedder."""
-    embedder = FakeEmbedder()
-    build_index(corpus_copy, tmp_path / "idx", embedder)
-    return Searcher(load_index(tmp_path / "idx"), embedder)
+@pytest.fixture(scope="session")
+def corpus_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An index of the whole corpus built once per session with the fake embedder (read-only)."""
+    path = tmp_path_factory.mktemp("corpus-index") / "idx"
+    build_index(CORPUS, path, FakeEmbedder())
+    return path
+
+
+@pytest.fixture(scope="session")
+def searcher(corpus_index: Path) -> Searcher:
+    """A searcher over the session's fake-embedded index of the whole corpus."""
+    return Searcher(load_index(corpus_index), FakeEmbedder())

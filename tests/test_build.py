@@ -12,7 +12,7 @@ from indexer.build import build_index
 from indexer.chunk import ChunkSettings
 from indexer.errors import IndexMismatchError, IndexMissingError, ProtocolParseError
 from indexer.models import ChunkKind
-from indexer.store import MANIFEST, load_index, stored_vectors
+from indexer.store import MANIFEST, load_index, read_chunks, read_protocols, stored_vectors
 from tests.conftest import FakeEmbedder
 
 
@@ -27,14 +27,22 @@ def test_whole_corpus_builds_with_manifest(corpus_copy: Path, tmp_path: Path, fa
     assert set(manifest["files"]) == {p.name for p in corpus_copy.glob("*.txt")}
     assert all(len(f["sha256"]) == 64 for f in manifest["files"].values())
     assert manifest["chunking"]["max_words"] > 100 and "created" in manifest
-    assert index.vectors.ntotal == len(index.chunks) == report.chunks
-    # Every chunk's text is exactly the slice of its paragraph it claims to be.
-    for chunk in index.chunks:
-        paragraph = next(p for p in index.protocols[chunk.file].paragraphs if p.number == chunk.paragraph)
+    chunks, protocols = read_chunks(index.path), read_protocols(index.path)
+    assert index.vectors.ntotal == len(chunks) == report.chunks == index.tables.n_chunks
+    assert index.tables.n_paragraphs == 644 and len(index.paragraphs) == 644
+    # Every chunk's text is exactly the slice of its paragraph it claims to be, and its integer
+    # paragraph id names that paragraph.
+    for i, chunk in enumerate(chunks):
+        paragraph = protocols[chunk.file].paragraphs[chunk.position]
+        assert paragraph.number == chunk.paragraph
         assert paragraph.text[chunk.start : chunk.end] == chunk.text
+        assert index.paragraphs.get(int(index.tables.chunk_paragraph[i])) == paragraph
     # Stored vectors are the embedder's vectors of the embedded text.
     vectors = stored_vectors(index)
-    assert np.allclose(vectors[5], fake_embedder.embed_documents([index.chunks[5].embed_text])[0])
+    assert np.allclose(vectors[5], fake_embedder.embed_documents([chunks[5].embed_text])[0])
+    # The keyword index is stored, one document per paragraph chunk.
+    assert (index.path / "keyword").is_dir()
+    assert index.keyword.size == sum(1 for c in chunks if c.kind is ChunkKind.PARAGRAPH)
 
 
 def test_second_build_reembeds_nothing_and_changed_file_alone(
@@ -50,16 +58,14 @@ def test_second_build_reembeds_nothing_and_changed_file_alone(
     changed.write_text(changed.read_text(encoding="utf-8").replace("balanskontot", "utjämningskontot"), "utf-8")
     third = FakeEmbedder()
     report = build_index(corpus_copy, tmp_path / "idx", third)
-    index = load_index(tmp_path / "idx")
-    file_chunks = [c for c in index.chunks if c.file == changed.name]
+    file_chunks = [c for c in read_chunks(tmp_path / "idx") if c.file == changed.name]
     assert 0 < third.documents_embedded <= len(file_chunks)
     assert any("utjämningskontot" in c.text for c in file_chunks)
 
     (corpus_copy / "002_7e54b8903ea3b20c.txt").unlink()
     build_index(corpus_copy, tmp_path / "idx", FakeEmbedder())
-    index = load_index(tmp_path / "idx")
-    assert "002_7e54b8903ea3b20c.txt" not in index.protocols
-    assert all(c.file != "002_7e54b8903ea3b20c.txt" for c in index.chunks)
+    assert "002_7e54b8903ea3b20c.txt" not in read_protocols(tmp_path / "idx")
+    assert all(c.file != "002_7e54b8903ea3b20c.txt" for c in read_chunks(tmp_path / "idx"))
 
 
 def test_broken_files_are_reported_and_the_rest_indexed(corpus_copy: Path, tmp_path: Path) -> None:
@@ -77,10 +83,9 @@ def test_broken_files_are_reported_and_the_rest_indexed(corpus_copy: Path, tmp_p
     assert set(failed) == {"binary.txt", "empty.txt", "blank.txt"}
     assert "binary.txt" in failed["binary.txt"] and "empty" in failed["empty.txt"]
     assert report.files == 20
-    index = load_index(tmp_path / "idx")
-    latin = index.protocols["latin1.txt"]
+    latin = read_protocols(tmp_path / "idx")["latin1.txt"]
     assert "Åsa Öberg" in latin.paragraphs[0].text
-    loose = [c for c in index.chunks if c.file == "noparagraphs.txt" and c.kind is ChunkKind.PARAGRAPH]
+    loose = [c for c in read_chunks(tmp_path / "idx") if c.file == "noparagraphs.txt" and c.kind is ChunkKind.PARAGRAPH]
     assert len(loose) == 1 and "skolskjutsar" in loose[0].text
     assert any(w.file == "noparagraphs.txt" for w in report.warnings)
 
@@ -110,7 +115,7 @@ def test_crash_while_embedding_leaves_old_index(corpus_copy: Path, tmp_path: Pat
         build_index(corpus_copy, tmp_path / "idx", Exploding())
     assert json.loads((tmp_path / "idx" / MANIFEST).read_text()) == before
     assert load_index(tmp_path / "idx").vectors.ntotal == sum(f["chunks"] for f in before["files"].values())
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".idx")] == []
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".idx.build-")] == []
 
 
 def test_missing_index_says_how_to_build(tmp_path: Path) -> None:
@@ -137,6 +142,6 @@ def test_new_chunk_settings_reuse_every_unchanged_text(corpus_copy: Path, tmp_pa
     second = FakeEmbedder()
     report = build_index(corpus_copy, tmp_path / "idx", second, ChunkSettings(window_words=40))
     index = load_index(tmp_path / "idx")
-    paragraph_chunks = sum(1 for c in index.chunks if c.kind is ChunkKind.PARAGRAPH)
+    paragraph_chunks = sum(1 for c in read_chunks(index.path) if c.kind is ChunkKind.PARAGRAPH)
     assert 0 < report.embedded <= report.chunks - paragraph_chunks  # only new windows were embedded
     assert index.manifest["chunking"]["window_words"] == 40

@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.cite import QUOTE_MAX_CHARS, answer_pattern, best_quote, cite
-from app.keyword import stem, words
+from indexer.keyword import stem, words
 from indexer.models import EXAMPLE_PROTOCOL, Paragraph
 from indexer.sentences import sentence_spans
 
@@ -32,13 +32,13 @@ def test_citation_with_case_number_and_agenda_item() -> None:
 
 def test_quote_is_the_answering_sentence() -> None:
     text = EXAMPLE_PROTOCOL.paragraphs[0].text
-    quote = best_quote(text, _norm(["tilldelningen"]), _norm, {}, skip=text.find("\n"))
+    quote = best_quote(text, _norm(["tilldelningen"]), _norm, {}.get, skip=text.find("\n"))
     assert quote == "Sökt belopp var 157 miljoner medan tilldelningen blev 108 miljoner kronor."
 
 
 def test_quote_without_matching_words_is_the_first_body_sentence() -> None:
     text = EXAMPLE_PROTOCOL.paragraphs[0].text
-    quote = best_quote(text, _norm(["cykelbanor"]), _norm, {}, skip=text.find("\n"))
+    quote = best_quote(text, _norm(["cykelbanor"]), _norm, {}.get, skip=text.find("\n"))
     assert quote.startswith("Johan Strömberg informerar")
 
 
@@ -51,7 +51,7 @@ def test_sentence_spans_split_lists_and_sentences() -> None:
 
 @given(st.text(min_size=1, max_size=3000), st.lists(st.sampled_from(["skola", "budget", "a", "ö"]), max_size=3))
 def test_quote_is_always_an_exact_short_substring(text: str, query: list[str]) -> None:
-    quote = best_quote(text, _norm(query), _norm, {})
+    quote = best_quote(text, _norm(query), _norm, {}.get)
     assert quote in text
     assert len(quote) <= QUOTE_MAX_CHARS
 
@@ -60,12 +60,12 @@ def test_answer_kind_prefers_the_sentence_with_the_amount() -> None:
     text = EXAMPLE_PROTOCOL.paragraphs[0].text
     question = "Hur mycket statsbidrag fick regionalt yrkesvux?"
     body = text.find("\n") + 2
-    quote = best_quote(text, _norm(question.split()), _norm, {}, skip=body, focus=(body, len(text)),
+    quote = best_quote(text, _norm(question.split()), _norm, {}.get, skip=body, focus=(body, len(text)),
                        answer=answer_pattern(question))
     assert "108 miljoner" in quote
     # A number far from anything the question asks about is no answer.
     far = text + " Mötet har behandlat tre ärenden. Det blev paus. Lunch serverades. Kaffe kostade 20 kronor."
-    quote = best_quote(far, _norm(question.split()), _norm, {}, skip=body, answer=answer_pattern(question))
+    quote = best_quote(far, _norm(question.split()), _norm, {}.get, skip=body, answer=answer_pattern(question))
     assert "Kaffe" not in quote and "108 miljoner" in quote
 
 

@@ -83,3 +83,42 @@ def test_help_is_instant(capsys: pytest.CaptureFixture[str]) -> None:
         main(["--help"])
     assert exit_info.value.code == 0
     assert "index" in capsys.readouterr().out
+
+
+def test_search_filters_from_flags(corpus_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    idx = str(tmp_path / "idx")
+    assert main(["index", str(corpus_copy), "--index", idx, "--model", "fake"]) == 0
+    capsys.readouterr()
+    args = ["search", "skola", "--index", idx, "--model", "fake", "-k", "5", "--json"]
+    assert main([*args, "--body", "Kommunfullmäktige", "--from", "2025-06-01", "--to", "2025-12-31",
+                 "--decisions-only"]) == 0
+    hits = json.loads(capsys.readouterr().out)
+    assert len(hits) == 5
+    assert all(h["body"] == "Kommunfullmäktige" and "2025-06-01" <= h["date"] <= "2025-12-31" for h in hits)
+    assert all(tuple(h) == JSON_KEYS for h in hits)
+
+    assert main([*args, "--organisation", "Lomma kommun", "--body", "Kommunstyrelsen"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out) == [] and "no paragraph matches the filters" in captured.err
+
+    assert main([*args, "--body", "Regeringen"]) == 1
+    err = capsys.readouterr().err
+    assert "Regeringen" in err and "Kommunstyrelsen" in err and "Traceback" not in err
+
+
+def test_searcher_loads_the_stored_keyword_index(corpus_copy: Path, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import bm25s
+
+    from app.cli import open_searcher
+    from app.config import Settings
+
+    idx = tmp_path / "idx"
+    assert main(["index", str(corpus_copy), "--index", str(idx), "--model", "fake"]) == 0
+
+    def no_rebuild(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the keyword index was rebuilt at search time")
+
+    monkeypatch.setattr(bm25s.BM25, "index", no_rebuild)
+    searcher = open_searcher(Settings(index_dir=idx, model="fake"))
+    assert searcher.search("balanskontot", k=1)[0].paragraph == "97"

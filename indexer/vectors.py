@@ -10,10 +10,10 @@ from numpy.typing import NDArray
 if TYPE_CHECKING:
     import faiss
 
-FLAT_MAX_CHUNKS = 200_000
-"""Up to this many chunks the index is exact (IndexFlatIP): a question scans every vector, 384
-multiply-adds each, which bench/scale.py measured at about 10 ms p50 for 100k chunks on 2 cores; at
-1M the scan alone would be ~100 ms, so larger indexes are HNSW graphs."""
+FLAT_MAX_CHUNKS = 50_000
+"""Up to this many chunks the index is exact (IndexFlatIP). A question then reads every vector:
+measured on 2 cores with bench/scale.py's 100k-chunk archive, FAISS's flat scan for the top 400 took
+13.4 ms a question, an HNSW graph (M 32) 1.6 ms with recall@10 0.996; at 50k the scan is ~7 ms."""
 
 HNSW_M = 32
 """Neighbours per node. 32 reached recall@10 ≥ 0.95 at 1M chunks in bench/scale.py (16 did not at the

@@ -1,0 +1,58 @@
+"""The keyword index: the streaming BM25 build against bm25s itself, and scoring over postings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from indexer.keyword import EMPTY_DOCUMENT, KeywordIndex, analyze, analyze_query, build_keyword_index
+from indexer.models import ChunkKind
+from indexer.store import read_chunks
+
+
+@pytest.fixture(scope="module")
+def texts(corpus_index: Path) -> list[str]:
+    return [c.embed_text for c in read_chunks(corpus_index) if c.kind is ChunkKind.PARAGRAPH] + ["", "!!"]
+
+
+def test_build_gives_the_scores_bm25s_gives(texts: list[str], tmp_path: Path) -> None:
+    import bm25s
+
+    build_keyword_index(texts, tmp_path / "ours")
+    reference = bm25s.BM25()  # Lucene BM25, k1 1.5, b 0.75
+    reference.index([analyze(t) or [EMPTY_DOCUMENT] for t in texts], show_progress=False)
+    ours = KeywordIndex(tmp_path / "ours")
+    assert ours.size == len(texts)
+    for term, token in reference.vocab_dict.items():
+        if term == "":
+            continue
+        expected = reference.get_scores([token])
+        docs, scores = ours.scores([term])
+        got = np.zeros(len(texts), dtype=np.float32)
+        got[docs] = scores
+        assert np.allclose(got, expected, rtol=1e-5, atol=1e-6), term
+
+
+def test_bm25s_reads_the_saved_folder(texts: list[str], tmp_path: Path) -> None:
+    import bm25s
+
+    build_keyword_index(texts, tmp_path / "ours")
+    loaded = bm25s.BM25.load(str(tmp_path / "ours"), show_progress=False)
+    ours = KeywordIndex(tmp_path / "ours")
+    terms = analyze_query("Vad beslutades om balanskontot och statsbidrag till yrkesvux?")
+    docs, scores = ours.scores(terms)
+    expected = loaded.get_scores([t for t in terms if t in loaded.vocab_dict])
+    assert np.flatnonzero(expected).tolist() == docs.tolist()
+    assert np.allclose(expected[docs], scores, rtol=1e-5)
+
+
+def test_repeated_and_unknown_terms(texts: list[str], tmp_path: Path) -> None:
+    build_keyword_index(texts, tmp_path / "k")
+    index = KeywordIndex(tmp_path / "k")
+    once_docs, once = index.scores(["balanskontot"])
+    twice_docs, twice = index.scores(["balanskontot", "balanskontot", "zzzokänt"])
+    assert once_docs.tolist() == twice_docs.tolist() and np.allclose(twice, 2 * once)
+    assert index.scores(["zzzokänt"])[0].size == 0
+    assert index.idf("zzzokänt", 7.0) == 7.0 and index.idf("balanskontot") > index.idf("skol")

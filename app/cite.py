@@ -10,6 +10,7 @@ from numpy.typing import NDArray
 
 from indexer.keyword import WORD
 from indexer.models import Paragraph, Protocol
+from indexer.parse_header import SWEDISH_MONTHS
 from indexer.sentences import sentence_spans
 
 QUOTE_MAX_CHARS = 450
@@ -44,7 +45,7 @@ def cite(protocol: Protocol, paragraph: Paragraph) -> str:
     return f"{citation} ({paragraph.case_number})" if paragraph.case_number else citation
 
 
-_MONTHS = "januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december"
+_MONTHS = "|".join(SWEDISH_MONTHS)
 ANSWER_KINDS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
     # (what the question asks, what a sentence that answers it contains)
     (re.compile(r"^\W*(vad kostar|hur mycket (kostar|pengar)|vilket belopp)|\b(kostar|kostnad\w*|avgift\w*|pris)\b",
@@ -90,32 +91,50 @@ def best_quote(
     spans = sentence_spans(text)
     if not spans:
         return text
-    body = [span for span in spans if span[0] >= skip] or spans
-    wanted = set(query_terms)
-    lowered = [text[s:e].lower() for s, e in body]
-    tokens = [WORD.findall(sentence) for sentence in lowered]
-    counts = np.array([len(t) for t in tokens], dtype=np.int64)  # body sentences are separated by whitespace only
-    # A Swedish Snowball stem is a prefix of its word, so a sentence without any wanted stem as a
-    # substring cannot match: it is not stemmed at all (long protocols have hundreds of sentences).
-    weights = np.array([
-        sum(idf(t, 1.0) for t in set(normalise(ts)) if t in wanted) if any(w in low for w in wanted) else 0.0
-        for ts, low in zip(tokens, lowered)
-    ], dtype=np.float64)
+    body = np.array([span for span in spans if span[0] >= skip] or spans, dtype=np.int64).reshape(-1, 2)
+    counts, weights = _sentence_weights(text, body, set(query_terms), normalise, idf)
     unit = max(float(weights.max()), FOCUS_BONUS)
     if focus is not None:
-        weights += FOCUS_SHARE * unit * np.array([focus[0] <= s and e <= focus[1] for s, e in body])
+        weights += FOCUS_SHARE * unit * ((focus[0] <= body[:, 0]) & (body[:, 1] <= focus[1]))
     # The asked-for kind counts only near the question's words or in the model's window: a vote
     # result ("Ja: 6, Nej: 5") follows the sentences that say what was voted on.
     if answer is not None:
         reach = np.convolve(weights > 0, np.ones(ANSWER_REACH + 1), mode="full")[: len(body)] > 0
-        weights += unit * np.array([bool(reach[i]) and answer.search(text[s:e]) is not None
-                                    for i, (s, e) in enumerate(body)])
-    start, end = _best_span(weights, counts, np.array(body, dtype=np.int64).reshape(-1, 2))
+        for i in np.flatnonzero(reach).tolist():
+            if answer.search(text[body[i, 0] : body[i, 1]]):
+                weights[i] += unit
+    start, end = _best_span(weights, counts, body)
     quote = text[start:end]
     if len(quote) > QUOTE_MAX_CHARS:
         cut = quote.rfind(" ", 0, QUOTE_MAX_CHARS)
         quote = quote[: cut if cut > 0 else QUOTE_MAX_CHARS]
     return quote
+
+
+def _sentence_weights(
+    text: str,
+    body: NDArray[np.int64],
+    wanted: set[str],
+    normalise: Callable[[list[str]], list[str]],
+    idf: Callable[[str, float], float],
+) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """Words in each sentence, and the idf of the wanted stems each holds.
+
+    A Swedish Snowball stem is a prefix of its word, so only sentences where a wanted stem occurs as
+    a substring are tokenised and stemmed: a paragraph with a roll-call list has thousands of lines.
+    """
+    lower = text.lower()
+    if len(lower) != len(text):  # a character whose lower case is longer: offsets would shift
+        lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    starts = np.fromiter((m.start() for m in WORD.finditer(lower)), dtype=np.int64)
+    counts = np.searchsorted(starts, body[:, 1]) - np.searchsorted(starts, body[:, 0])
+    found = [m.start() for stem in wanted for m in re.finditer(re.escape(stem), lower)] if wanted else []
+    weights = np.zeros(len(body), dtype=np.float64)
+    where = np.searchsorted(body[:, 0], np.asarray(found, dtype=np.int64), side="right") - 1
+    for i in np.unique(where[where >= 0]).tolist():
+        tokens = WORD.findall(lower[body[i, 0] : body[i, 1]])
+        weights[i] = sum(idf(t, 1.0) for t in set(normalise(tokens)) if t in wanted)
+    return counts.astype(np.int64), weights
 
 
 def _best_span(weights: NDArray[np.float64], counts: NDArray[np.int64], spans: NDArray[np.int64]) -> tuple[int, int]:

@@ -45,9 +45,19 @@ def expand_ranges(ranges: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray
 
 
 def max_per_group(values: NDArray[np.floating], group: NDArray[np.int64], n_groups: int) -> NDArray[np.float64]:
-    """The largest value of each group (MISSING where a group has none)."""
+    """The largest value of each group (MISSING where a group has none).
+
+    Groups come sorted from the engine (chunks lie in paragraph order), so one `np.maximum.reduceat`
+    over the runs does it, several times faster than `np.maximum.at`; unsorted input is sorted first.
+    """
     out = np.full(n_groups, MISSING, dtype=np.float64)
-    np.maximum.at(out, group, values)
+    if group.size == 0:
+        return out
+    if np.any(group[1:] < group[:-1]):
+        order = np.argsort(group, kind="stable")
+        group, values = group[order], values[order]
+    starts = np.flatnonzero(np.concatenate(([True], group[1:] != group[:-1])))
+    out[group[starts]] = np.maximum.reduceat(np.asarray(values, dtype=np.float64), starts)
     return out
 
 

@@ -172,7 +172,7 @@ class Searcher:
             doc_paragraph = self._doc_paragraph[docs]
             where = np.minimum(np.searchsorted(paragraphs, doc_paragraph), n - 1)
             hit = paragraphs[where] == doc_paragraph
-            np.maximum.at(keyword_view, where[hit], doc_scores[hit])
+            keyword_view = np.maximum(keyword_view, max_per_group(doc_scores[hit], where[hit], n))
         # A paragraph has keyword documents exactly when it has paragraph chunks.
         keyword_view[paragraph_view == MISSING] = MISSING
         return paragraph_view, window_view, keyword_view

@@ -16,15 +16,18 @@ measured on 2 cores with bench/scale.py's 100k-chunk archive, FAISS's flat scan 
 13.4 ms a question, an HNSW graph (M 32) 1.6 ms with recall@10 0.996; at 50k the scan is ~7 ms."""
 
 HNSW_M = 32
-"""Neighbours per node. 32 reached recall@10 ≥ 0.95 at 1M chunks in bench/scale.py (16 did not at the
-same efSearch); the graph costs 2·M·4 bytes a vector, ~256 MB at 1M beside 1.5 GB of vectors."""
+HNSW_EF_CONSTRUCTION = 128
+HNSW_EF_SEARCH = 1600
+"""HNSW parameters, measured with bench/scale.py's vectors at 1M chunks on 2 cores (the 125 real
+eval questions, the first 10 of a 400-candidate search against exact top 10):
 
-HNSW_EF_CONSTRUCTION = 64
-"""Build-time beam. Higher builds slower for little recall at this M (bench/scale.py)."""
+    M 32, efConstruction  64: build 173 s; efSearch 400 / 800 / 1600 → recall@10 0.85 / 0.92 / 0.96
+    M 32, efConstruction 128: build 332 s; efSearch 400 / 800 / 1600 → recall@10 0.89 / 0.96 / 0.98
 
-HNSW_EF_SEARCH = 128
-"""Search-time beam, at least the number of candidates asked for (the engine asks for a few hundred
-and raises it to that); 128 is the floor for smaller requests."""
+A 1600-wide search takes ~7 ms a question, so the search is wide and the graph built carefully:
+building costs minutes where embedding the same million chunks costs ~14 hours. The graph adds
+2·M·4 bytes a vector (~256 MB at 1M) to the 1.5 GB of vectors. efSearch is a floor: a search
+for more candidates than this looks at least that many."""
 
 EXACT_FILTER_MAX = 50_000
 """When a filter leaves at most this many chunks, an HNSW index is bypassed and the allowed vectors

@@ -30,3 +30,19 @@ def test_hit_html_is_escaped() -> None:
 
 def test_app_builds(searcher: Searcher) -> None:
     assert isinstance(build_app(searcher), gr.Blocks)
+
+
+def test_handler_asks_the_live_searcher_for_the_current_index(searcher: Searcher) -> None:
+    from app.live import LiveSearcher
+
+    class Following(LiveSearcher):
+        def __init__(self) -> None:  # no index folder: hand out the session's searcher
+            self.asked = 0
+
+        def get(self) -> Searcher:
+            self.asked += 1
+            return searcher
+
+    live = Following()
+    page = search_handler(live, "balanskontot", 2)
+    assert live.asked == 1 and page.count('<article class="hit">') == 2

@@ -148,6 +148,12 @@ def test_hnsw_index_finds_what_exact_search_finds(corpus_copy: Path, tmp_path: P
         overlap.append(len(exact & set(found.tolist())) / 10)
         assert searcher.search(question, k=5)  # the whole search runs on the graph
     assert np.mean(overlap) >= 0.95
+    # A filter on the graph: as a bitmap selector inside the walk, and as an exact scan when narrow.
+    kommunstyrelsen = Filters(bodies=("Kommunstyrelsen",))
+    for exact_below in (0, 10**6):
+        monkeypatch.setattr(indexer.vectors, "EXACT_FILTER_MAX", exact_below)
+        hits = searcher.search("skolans budget", k=10, filters=kommunstyrelsen)
+        assert len(hits) == 10 and {h.body for h in hits} == {"Kommunstyrelsen"}
 
 
 def test_filters_return_only_allowed_paragraphs_and_k_of_them(searcher: Searcher) -> None:

@@ -8,11 +8,14 @@ that resolved the link just before a swap can finish loading.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
 import tempfile
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -145,8 +148,9 @@ def write_index(
         (tmp / MANIFEST).write_text(json.dumps(full, ensure_ascii=False, indent=2), encoding="utf-8")
         _fsync_tree(tmp)
         version = path.parent / f".{path.name}{VERSION_MARK}{build_id}"
-        os.rename(tmp, version)
-        _swap_link(version, path)
+        with _swap_lock(path):
+            os.rename(tmp, version)
+            _swap_link(version, path)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -181,6 +185,18 @@ def _fsync_dir(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+@contextmanager
+def _swap_lock(path: Path) -> Iterator[None]:
+    """Serialise swaps of one index: a build that swaps in its version must not have it removed as
+    "old" by another build swapping at the same moment. An flock dies with its process: never stale."""
+    with open(path.parent / f".{path.name}.lock", "a+b") as lock:
+        fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
 
 
 def _swap_link(version: Path, path: Path) -> None:

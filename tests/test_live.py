@@ -99,3 +99,24 @@ def test_a_broken_rebuild_keeps_the_running_searcher(corpus_copy: Path, tmp_path
     os.remove(Path(os.path.realpath(path)) / "tables.npz")  # the new version is broken
     assert live.refresh(wait=True) is False
     assert live.get() is before and len(before.search("skola", k=2)) == 2
+
+
+def test_builds_swapping_at_once_leave_a_whole_index(corpus_copy: Path, tmp_path: Path) -> None:
+    path = tmp_path / "idx"
+    build_index(corpus_copy, path, FakeEmbedder())
+    errors: list[BaseException] = []
+
+    def build() -> None:
+        try:
+            build_index(corpus_copy, path, FakeEmbedder())
+        except BaseException as error:  # any failure is what this test looks for
+            errors.append(error)
+
+    for _round in range(2):  # without the swap lock, a build's new version was removed as "old" by another
+        builders = [threading.Thread(target=build) for _ in range(4)]
+        for builder in builders:
+            builder.start()
+        for builder in builders:
+            builder.join()
+    assert errors == []
+    assert Path(os.path.realpath(path)).is_dir() and load_index(path).tables.n_paragraphs == 644

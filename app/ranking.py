@@ -1,4 +1,4 @@
-"""Vectorised ranking over candidate paragraphs: per-paragraph maxima, z-score fusion, top-k. Pure numpy."""
+"""Vectorised ranking over candidate paragraphs: per-paragraph maxima and z-score fusion. Pure numpy."""
 
 from __future__ import annotations
 
@@ -69,17 +69,3 @@ def fuse(views: Sequence[NDArray[np.floating]], scales: Sequence[Scale | None],
         if scale is not None:
             total += weight * scale.z(scores)
     return total
-
-
-def top_k(scores: NDArray[np.floating], k: int, tiebreak: NDArray[np.int64]) -> NDArray[np.int64]:
-    """Positions of the k best scores, best first; equal scores in `tiebreak` order."""
-    if k <= 0 or scores.size == 0:
-        return np.zeros(0, dtype=np.int64)
-    if k < scores.size:
-        # Everything tied with the k-th best is kept, so the tie-break decides, not argpartition.
-        kth = np.partition(-scores, k - 1)[k - 1]
-        chosen = np.flatnonzero(-scores <= kth)
-    else:
-        chosen = np.arange(scores.size)
-    order = np.lexsort((tiebreak[chosen], -scores[chosen]))
-    return chosen[order][:k].astype(np.int64)

@@ -15,13 +15,13 @@ from numpy.typing import NDArray
 
 from app.cite import answer_pattern, best_quote, cite
 from app.filters import paragraph_mask
-from app.ranking import MISSING, Scale, expand_ranges, fuse, max_per_group, top_k
+from app.ranking import MISSING, Scale, expand_ranges, fuse, max_per_group
 from indexer.embed import Embedder
 from indexer.errors import QueryError
-from indexer.keyword import analyze_query, stem
+from indexer.keyword import analyze_query, analyze_tokens
 from indexer.models import Filters, Hit
 from indexer.store import StoredIndex
-from indexer.vectors import search_vectors, vector_rows
+from indexer.vectors import search_vectors, top_k, vector_rows
 
 MAX_QUERY_CHARS = 2000
 """Longer questions are cut: the model reads 512 tokens at most, and BM25 gains nothing from more."""
@@ -62,9 +62,19 @@ class Ranked:
     best_window: NDArray[np.int64]
 
 
-def quote_stems(tokens: list[str]) -> list[str]:
-    """A sentence's word tokens as the keyword index stems them (one-letter words dropped, as `words`)."""
-    return stem([t for t in tokens if len(t) > 1 or t.isdigit()])
+def _best_windows(best: NDArray[np.int64], chunk_ids: NDArray[np.int64], owner: NDArray[np.int64],
+                  is_window: NDArray[np.bool_], similarity: NDArray[np.float32]) -> NDArray[np.int64]:
+    """For each chosen candidate, its sentence window closest to the question (-1 when it has none).
+
+    `owner` is sorted (chunks lie in paragraph order), so a candidate's chunks are one slice of it.
+    """
+    out = np.full(best.size, -1, dtype=np.int64)
+    starts, ends = np.searchsorted(owner, best), np.searchsorted(owner, best, side="right")
+    for i, (start, end) in enumerate(zip(starts.tolist(), ends.tolist())):  # k of them, not the corpus
+        rows = start + np.flatnonzero(is_window[start:end])
+        if rows.size:
+            out[i] = chunk_ids[rows[np.argmax(similarity[rows])]]
+    return out
 
 
 def clean_query(query: str) -> str:
@@ -101,7 +111,7 @@ class Searcher:
         self._sample = (np.arange(n, dtype=np.int64) if n <= NORM_SAMPLE
                         else np.unique(np.linspace(0, n - 1, NORM_SAMPLE).round().astype(np.int64)))
         chunk_ids, owner = expand_ranges(tables.paragraph_chunks[self._sample])
-        self._sample_chunks = (chunk_ids, owner, vector_rows(index.vectors, chunk_ids))
+        self._sample_chunks = (owner, tables.chunk_is_window[chunk_ids], vector_rows(index.vectors, chunk_ids))
 
     def paragraphs_allowed(self, filters: Filters | None) -> int:
         """How many paragraphs the filters let through (raises QueryError for unknown names or bad dates)."""
@@ -144,13 +154,16 @@ class Searcher:
         docs, doc_scores = self.index.keyword.scores(analyze_query(text))
         candidates = self._candidates(query, docs, doc_scores, allowed, k)
         chunk_ids, owner = expand_ranges(tables.paragraph_chunks[candidates])
+        is_window = tables.chunk_is_window[chunk_ids]
         similarity = vector_rows(self.index.vectors, chunk_ids) @ query
-        views = self._views(candidates, chunk_ids, owner, similarity, docs, doc_scores)
-        sample_ids, sample_owner, sample_vectors = self._sample_chunks
-        sample_views = self._views(self._sample, sample_ids, sample_owner, sample_vectors @ query, docs, doc_scores)
+        views = self._views(candidates, owner, is_window, similarity, docs, doc_scores)
+        sample_owner, sample_is_window, sample_vectors = self._sample_chunks
+        sample_views = self._views(self._sample, sample_owner, sample_is_window, sample_vectors @ query, docs,
+                                   doc_scores)
         fused = fuse(views, [Scale.of(v) for v in sample_views], weights)
         best = top_k(fused, k, tiebreak=candidates)
-        return Ranked(candidates[best], fused[best], self._best_windows(best, chunk_ids, owner, similarity))
+        windows = _best_windows(best, chunk_ids, owner, is_window, similarity)
+        return Ranked(candidates[best], fused[best], windows)
 
     def _candidates(self, query: NDArray[np.float32], docs: NDArray[np.int64], doc_scores: NDArray[np.float32],
                     allowed: NDArray[np.bool_] | None, k: int) -> NDArray[np.int64]:
@@ -174,11 +187,11 @@ class Searcher:
                 return found
             dense_k, keyword_k = dense_k * 4, keyword_k * 4
 
-    def _views(self, paragraphs: NDArray[np.int64], chunk_ids: NDArray[np.int64], owner: NDArray[np.int64],
+    def _views(self, paragraphs: NDArray[np.int64], owner: NDArray[np.int64], is_window: NDArray[np.bool_],
                similarity: NDArray[np.float32], docs: NDArray[np.int64],
                doc_scores: NDArray[np.float32]) -> tuple[NDArray[np.float64], ...]:
-        """Each paragraph's best paragraph chunk, best window and best keyword document (sorted ids in)."""
-        is_window = self.index.tables.chunk_is_window[chunk_ids]
+        """Each paragraph's best paragraph chunk, best window and best keyword document (sorted ids in;
+        `owner` says which of them each scored chunk belongs to)."""
         n = paragraphs.size
         paragraph_view = max_per_group(similarity[~is_window], owner[~is_window], n)
         window_view = max_per_group(similarity[is_window], owner[is_window], n)
@@ -192,17 +205,6 @@ class Searcher:
         keyword_view[paragraph_view == MISSING] = MISSING
         return paragraph_view, window_view, keyword_view
 
-    def _best_windows(self, best: NDArray[np.int64], chunk_ids: NDArray[np.int64], owner: NDArray[np.int64],
-                      similarity: NDArray[np.float32]) -> NDArray[np.int64]:
-        """For each chosen candidate, its sentence window closest to the question (-1 when it has none)."""
-        is_window = self.index.tables.chunk_is_window[chunk_ids]
-        out = np.full(best.size, -1, dtype=np.int64)
-        for i, position in enumerate(best.tolist()):  # k of them, not the corpus
-            rows = np.flatnonzero((owner == position) & is_window)
-            if rows.size:
-                out[i] = chunk_ids[rows[np.argmax(similarity[rows])]]
-        return out
-
     def _hit(self, rank: int, pid: int, score: float, terms: list[str], window: int,
              answer: re.Pattern[str] | None) -> Hit:
         tables = self.index.tables
@@ -213,7 +215,7 @@ class Searcher:
         quote = best_quote(
             paragraph.text,
             terms,
-            quote_stems,
+            analyze_tokens,
             self.index.keyword.idf,
             skip=heading_end if heading_end > 0 else 0,
             focus=focus,

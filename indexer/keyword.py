@@ -46,7 +46,11 @@ def _stemmer() -> Any:
 
 def words(text: str) -> list[str]:
     """Lower-cased word tokens of two or more characters (digits kept: years, amounts)."""
-    return [w for w in WORD.findall(text.lower()) if len(w) > 1 or w.isdigit()]
+    return _keep(WORD.findall(text.lower()))
+
+
+def _keep(tokens: list[str]) -> list[str]:
+    return [w for w in tokens if len(w) > 1 or w.isdigit()]
 
 
 def stem(tokens: list[str]) -> list[str]:
@@ -59,6 +63,11 @@ def stem(tokens: list[str]) -> list[str]:
 def analyze(text: str) -> list[str]:
     """Document analysis: words → stems."""
     return stem(words(text))
+
+
+def analyze_tokens(tokens: list[str]) -> list[str]:
+    """Analysis of text already split into lower-cased `WORD` tokens (a quote's sentence)."""
+    return stem(_keep(tokens))
 
 
 def analyze_query(text: str) -> list[str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 
 import numpy as np
@@ -51,8 +51,7 @@ class IndexTables:
         return {name: getattr(self, name) for name in _ARRAYS}
 
 
-_ARRAYS = ("chunk_paragraph", "chunk_is_window", "chunk_span", "paragraph_protocol", "paragraph_chunks",
-           "paragraph_day", "paragraph_has_decision", "paragraph_organisation", "paragraph_body", "keyword_chunk")
+_ARRAYS = tuple(f.name for f in fields(IndexTables) if f.name not in ("organisations", "bodies"))
 
 
 def day_number(iso: str | None) -> int:

@@ -100,7 +100,7 @@ def search_vectors(
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
     if is_hnsw and allowed_ids.size <= EXACT_FILTER_MAX:
         scores_all = vector_rows(index, allowed_ids) @ q[0]
-        top = _top(scores_all, k)
+        top = top_k(scores_all, k)
         return allowed_ids[top].astype(np.int64), scores_all[top].astype(np.float32)
     bits = np.packbits(allowed.astype(np.uint8), bitorder="little")
     selector = faiss.IDSelectorBitmap(n, faiss.swig_ptr(bits))
@@ -110,12 +110,20 @@ def search_vectors(
     return _valid(ids[0], scores[0])
 
 
-def _top(scores: NDArray[np.float32], k: int) -> NDArray[np.int64]:
-    """Positions of the k largest scores, best first (argpartition, then a sort of k)."""
-    if k >= scores.size:
-        return np.argsort(-scores, kind="stable").astype(np.int64)
-    part = np.argpartition(-scores, k - 1)[:k]
-    return part[np.argsort(-scores[part], kind="stable")].astype(np.int64)
+def top_k(scores: NDArray[np.floating], k: int, tiebreak: NDArray[np.int64] | None = None) -> NDArray[np.int64]:
+    """Positions of the k best scores, best first; equal scores in `tiebreak` order (else by position)."""
+    if k <= 0 or scores.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    if tiebreak is None:
+        tiebreak = np.arange(scores.size, dtype=np.int64)
+    if k < scores.size:
+        # Everything tied with the k-th best is kept, so the tie-break decides, not argpartition.
+        kth = np.partition(-scores, k - 1)[k - 1]
+        chosen = np.flatnonzero(-scores <= kth)
+    else:
+        chosen = np.arange(scores.size)
+    order = np.lexsort((tiebreak[chosen], -scores[chosen]))
+    return chosen[order][:k].astype(np.int64)
 
 
 def _valid(ids: NDArray[np.int64], scores: NDArray[np.float32]) -> tuple[NDArray[np.int64], NDArray[np.float32]]:

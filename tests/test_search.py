@@ -10,13 +10,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import app.search
-from app.ranking import MISSING, Scale, expand_ranges, fuse, max_per_group, top_k
+from app.ranking import MISSING, Scale, expand_ranges, fuse, max_per_group
 from app.search import MAX_QUERY_CHARS, WEIGHTS, Searcher, clean_query
 from indexer.build import build_index
 from indexer.errors import QueryError
 from indexer.keyword import analyze_query
 from indexer.models import ChunkKind, Filters
 from indexer.store import load_index, read_chunks, read_protocols, stored_vectors
+from indexer.vectors import top_k
 from tests.conftest import FakeEmbedder
 
 QUESTIONS = (

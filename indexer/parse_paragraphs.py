@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from indexer.models import Paragraph
+from indexer.sentences import SECTION_HEADINGS
 
 # A wrapped title line is long; a short line ends the title ("Parentation" is followed directly by
 # body text in Göteborg KF). Measured on the corpus: wrapped title lines are 45-90 characters.
@@ -24,15 +25,8 @@ _CASE_RE = re.compile(r"^([A-ZÅÄÖ]{2,6}[-/]\d{4}[-:/]\d{1,6})\b\s*(.*)$")
 _EMPHASIS_RE = re.compile(r"\*+")
 _TOC_RE = re.compile(r"^(?:Innehållsförteckning|Innehåll)$", re.IGNORECASE)
 
-SECTION_HEADINGS = (
-    "handlingar", "handling", "yrkanden", "yrkande", "propositionsordning", "omröstning",
-    "votering", "protokollsanteckningar", "protokollsanteckning", "reservationer", "reservation",
-    "tidigare behandling", "protokollsutdrag skickas till", "särskilda yttranden",
-    "särskilt yttrande", "jäv", "ärendet", "ärendebeskrivning", "beslutsunderlag", "överläggning",
-    "beslutet expedieras till", "beslutsgång", "ändringsyrkanden", "tilläggsyrkanden", "bakgrund",
-    "förslag till beslut", "sammanfattning", "styrande dokument", "yttrande",
-)  # fmt: skip
-_SECTION_RE = re.compile(r"^(?:" + "|".join(SECTION_HEADINGS) + r")(?::.*)?$", re.IGNORECASE)
+_ENDING_HEADINGS = tuple(h for h in SECTION_HEADINGS if h != "beslut")  # a Beslut line opens the decision
+_SECTION_RE = re.compile(r"^(?:" + "|".join(_ENDING_HEADINGS) + r")(?::.*)?$", re.IGNORECASE)
 _RULE_LINE_RE = re.compile(r"^_{5,}$")
 _DECISION_MARK_RE = re.compile(
     r"^(?:Beslut|Beslutet|(?:Mötet|Nämnden|Styrelsen) beslutar(?: att)?)\s*:?$", re.IGNORECASE

@@ -5,10 +5,13 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.cite import QUOTE_MAX_CHARS, answer_pattern, best_quote, cite
-from indexer.keyword import stem, words
+from app.cite import QUOTE_MAX_CHARS, answer_pattern, best_quote, best_quote_span, cite
+from indexer.keyword import analyze_query, analyze_tokens, stem, words
 from indexer.models import EXAMPLE_PROTOCOL, Paragraph
-from indexer.sentences import sentence_spans
+from indexer.parse import parse_protocol
+from indexer.read import list_protocol_files, read_protocol_text
+from indexer.sentences import SECTION_HEADINGS, heading_spans, quote_spans, sentence_spans
+from tests.conftest import CORPUS
 
 
 def _norm(ws: list[str]) -> list[str]:
@@ -73,3 +76,146 @@ def test_answer_patterns() -> None:
     assert answer_pattern("När träffas nätverket nästa gång?").search("Nästa möte: 2024-09-20")  # type: ignore[union-attr]
     assert answer_pattern("Vem ska utreda avtalet?") is not None
     assert answer_pattern("Vad beslutades om balanskontot?") is None
+
+
+# Section headings: quotes leave them out, offsets stay exact.
+
+GOTEBORG_36 = (
+    "§ 36 Ärendenummer SLK-2025-00748\n\nMotion av Axel Darvik (L) om utredning av elevers tillgång till\n"
+    "nätplattformar\nBeslut\n\nKommunstyrelsen föreslår att kommunfullmäktige beslutar:\n"
+    "Den av Axel Darvik väckta\nmotionen avslås.\n\nTidigare behandling\n\nBordlagt den 10 december 2025, § 951.\n\n"
+    "Handlingar\n\nStadsledningskontorets tjänsteutlåtande den 27 oktober 2025.\n\nProtokollsutdrag skickas till\n"
+    "Grundskolenämnden\n"
+)
+_HEADING_NAMES = frozenset(SECTION_HEADINGS)
+
+
+def _heading_lines(text: str) -> list[tuple[int, int]]:
+    """Oracle: offsets of the lines that are only a section heading (any case, a trailing colon)."""
+    found, offset = [], 0
+    for line in text.split("\n"):
+        if " ".join(line.split()).lower().rstrip(":").strip() in _HEADING_NAMES:
+            lead = len(line) - len(line.lstrip())
+            found.append((offset + lead, offset + len(line.rstrip())))
+        offset += len(line) + 1
+    return found
+
+
+def _only_headings(text: str) -> bool:
+    return not "".join(line for line in text.split("\n")
+                       if " ".join(line.split()).lower().rstrip(":").strip() not in _HEADING_NAMES).strip()
+
+
+def _holds_heading(text: str, start: int, end: int) -> bool:
+    return any(start <= s and e <= end for s, e in _heading_lines(text))
+
+
+def test_quote_spans_leave_out_heading_lines() -> None:
+    pieces = [GOTEBORG_36[s:e] for s, e in quote_spans(GOTEBORG_36)]
+    assert pieces[1:5] == [
+        "Motion av Axel Darvik (L) om utredning av elevers tillgång till\nnätplattformar",
+        "Kommunstyrelsen föreslår att kommunfullmäktige beslutar:",
+        "Den av Axel Darvik väckta\nmotionen avslås.",
+        "Bordlagt den 10 december 2025, § 951.",
+    ]
+    assert not any(p in _HEADING_NAMES or p.startswith(("Tidigare", "Handlingar")) for p in pieces)
+    # sentence_spans, which defines the embedded chunks, still glues title and heading.
+    assert "nätplattformar\nBeslut" in [GOTEBORG_36[s:e] for s, e in sentence_spans(GOTEBORG_36)][1]
+
+
+def test_heading_lines_in_their_variants() -> None:
+    text = ("Beslut:\nBESLUT\n  Tidigare   behandling  \n##### **Beslut**\nFråga 3\nBilaga 12\n_____\n"
+            "Beslut om sammanträdestider 2024\nBeslutet expedieras till: Kommunstyrelsen\nMötet beslutar att:")
+    assert [text[s:e] for s, e in heading_spans(text)] == [
+        "Beslut:", "BESLUT", "Tidigare   behandling", "##### **Beslut**", "Fråga 3", "Bilaga 12", "_____"]
+
+
+def test_quote_spans_keep_a_decision_number_with_its_sentence() -> None:
+    text = "Beslut\nKommunfullmäktige beslutar:\n1. Motionen avslås.\n2. Uppdraget förklaras fullgjort."
+    assert [text[s:e] for s, e in quote_spans(text)] == [
+        "Kommunfullmäktige beslutar:", "1. Motionen avslås.", "2. Uppdraget förklaras fullgjort."]
+    assert [text[s:e] for s, e in sentence_spans(text)][1:3] == ["1.", "Motionen avslås."]
+
+
+def test_the_glued_heading_quote_is_gone() -> None:
+    # Was: "Tidigare behandling\n\nBordlagt den 10 december 2025, § 951.\n\nHandlingar".
+    start, end = best_quote_span(GOTEBORG_36, _norm(["bordlagt", "december"]), _norm, {}.get,
+                                 skip=GOTEBORG_36.find("\n"))
+    assert GOTEBORG_36[start:end] == "Bordlagt den 10 december 2025, § 951."
+
+
+def test_quote_never_runs_across_a_heading() -> None:
+    text = "§ 1 Rubrik\nBudgeten för skolan ökar.\nYrkanden\nSkolan får mer budget enligt yrkandet."
+    start, end = best_quote_span(text, _norm(["budget", "skola"]), _norm, {}.get, skip=text.find("\n"))
+    assert not _holds_heading(text, start, end)
+    assert text[start:end] in ("Budgeten för skolan ökar.", "Skolan får mer budget enligt yrkandet.")
+
+
+def test_title_and_recipients_are_not_the_answer() -> None:
+    skip = GOTEBORG_36.find("\n")
+    start, end = best_quote_span(GOTEBORG_36, _norm(["nätplattformar", "grundskolenämnden"]), _norm, {}.get,
+                                 skip=skip)
+    # Nothing but the repeated title and the recipients hold the words: the decision is quoted.
+    assert GOTEBORG_36[start:end] == ("Kommunstyrelsen föreslår att kommunfullmäktige beslutar:\n"
+                                      "Den av Axel Darvik väckta\nmotionen avslås.")
+
+
+def test_blank_text_and_heading_only_text() -> None:
+    for blank in ("", "  \n\t "):
+        assert best_quote_span(blank, _norm(["skola"]), _norm, {}.get) == (0, 0)
+        assert best_quote(blank, _norm(["skola"]), _norm, {}.get) == ""
+    assert best_quote("§ 4 Rubrik\n\nBeslut:\n", _norm(["skola"]), _norm, {}.get, skip=10) == "§ 4 Rubrik"
+    assert best_quote("  Beslut  ", _norm(["beslut"]), _norm, {}.get) == "Beslut"
+
+
+def test_cut_quote_keeps_exact_offsets() -> None:
+    for gap in (" ", "\n "):  # a pdftotext line break before the space where the quote is cut
+        text = "§ 2 Rubrik\n\n" + "Skolan och " + f"förskolan{gap}" * 60 + "får mer pengar.\nAnnat."
+        start, end = best_quote_span(text, _norm(["skolan"]), _norm, {}.get, skip=10)
+        assert text[start:end] == best_quote(text, _norm(["skolan"]), _norm, {}.get, skip=10)
+        assert text[start:end].startswith("Skolan och") and end - start <= QUOTE_MAX_CHARS
+        assert text[end - 1].isalpha() and text[end].isspace()  # cut after a word, no trailing space
+
+
+_FILLER = st.lists(st.sampled_from(["Skolan", "budget", "får", "beslut", "om", "Nämnden", "2024", "(S)", "–",
+                                    "avslås", "föreslår", "beslutar:", "a", "ö", "1.", "-"]), min_size=1, max_size=12)
+_LINE = st.one_of(
+    _FILLER.map(" ".join).map(lambda s: s + "."),
+    _FILLER.map(" ".join),
+    st.tuples(st.sampled_from(sorted(_HEADING_NAMES)), st.sampled_from(["", ":", " :"]),
+              st.sampled_from(["", "  "]), st.booleans())
+    .map(lambda t: t[2] + (t[0].upper() if t[3] else t[0].capitalize()) + t[1]),
+    st.just(""),
+)
+
+
+@given(st.lists(_LINE, min_size=1, max_size=25), st.lists(st.sampled_from(["skola", "budget", "beslut", "tidigare"]),
+                                                         max_size=3), st.integers(0, 40))
+def test_quote_offsets_are_exact_and_hold_no_heading(lines: list[str], query: list[str], skip: int) -> None:
+    text = "\n".join(lines)
+    start, end = best_quote_span(text, _norm(query), _norm, {}.get, skip=skip)
+    assert 0 <= start <= end <= len(text)
+    assert text[start:end] == best_quote(text, _norm(query), _norm, {}.get, skip=skip)
+    assert end - start <= QUOTE_MAX_CHARS
+    assert text[start:end] == text[start:end].strip()
+    if text.strip() and not _only_headings(text):
+        assert not _holds_heading(text, start, end)
+
+
+def test_real_quotes_hold_no_heading() -> None:
+    questions = ["beslut handlingar yrkanden tidigare behandling propositionsordning reservation",
+                 "protokollsutdrag skickas till beslutet expedieras"]
+    checked = 0
+    for path in list_protocol_files(CORPUS):
+        protocol = parse_protocol(read_protocol_text(path), path.name)
+        for paragraph in protocol.paragraphs:
+            text = paragraph.text
+            skip = max(text.find("\n"), 0)
+            for question in [paragraph.title, *questions]:
+                start, end = best_quote_span(text, analyze_query(question), analyze_tokens, {}.get, skip=skip,
+                                             answer=answer_pattern(question))
+                assert text[start:end].strip(), f"{path.name} § {paragraph.number}: empty quote"
+                assert not _holds_heading(text, start, end) or _only_headings(text[skip:]), (
+                    f"{path.name} § {paragraph.number}: {text[start:end]!r}")
+                checked += 1
+    assert checked > 300

@@ -47,7 +47,9 @@ class Protocol:
     """A parsed protokoll: who met (organisation, body), when (ISO date), where, who, and what (§§).
 
     `source` is the file name as in the corpus folder. `warnings` lists what the parser had to
-    guess or could not find (e.g. no paragraphs: the whole text became one paragraph).
+    guess or could not find (e.g. no paragraphs: the whole text became one paragraph). `header` is
+    the text before the first paragraph, page furniture removed: what questions about the meeting
+    itself (time, place, who attended) are answered and quoted from.
     """
 
     source: str
@@ -58,6 +60,7 @@ class Protocol:
     place: str | None = None
     participants: tuple[Participant, ...] = ()
     warnings: tuple[str, ...] = ()
+    header: str = ""
 
 
 class ChunkKind(enum.StrEnum):
@@ -97,7 +100,13 @@ class Chunk:
 
 @dataclass(frozen=True, slots=True)
 class Hit:
-    """One ranked search result: a paragraph of a protocol, with its citation and best quote."""
+    """One ranked search result: a paragraph of a protocol, with its citation and best quote.
+
+    `quote` is `text[quote_start:quote_end]`. `match` says why the hit is where it is: "case_number"
+    (the question names the paragraph's ärende), "paragraph_number" (its § and meeting), "meeting"
+    (the body, organisation, date or person the question names), or "" (by meaning and words alone).
+    A hit on a protocol's header has paragraph "header". `decision` is the paragraph's beslut, if any.
+    """
 
     rank: int
     score: float
@@ -111,6 +120,14 @@ class Hit:
     citation: str
     text: str
     quote: str
+    quote_start: int = 0
+    quote_end: int = 0
+    match: str = ""
+    decision: str | None = None
+
+
+HEADER = "header"
+"""The paragraph key of a hit on a protocol's header (also the gold value in question sets)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -79,6 +79,7 @@ def parse_protocol(text: str, source: str) -> Protocol:
         place=find_place(header_clean),
         participants=parse_participants(header_clean),
         warnings=tuple(warnings),
+        header="\n".join(header_clean).strip(),
     )
 
 

@@ -23,6 +23,7 @@ from typing import IO, TYPE_CHECKING, Any
 import numpy as np
 
 from indexer.errors import IndexMismatchError, IndexMissingError
+from indexer.identifiers import IdentifierIndex, build_identifiers
 from indexer.keyword import KeywordIndex, build_keyword_index
 from indexer.models import Chunk, ChunkKind, Paragraph, Participant, Protocol, Role
 from indexer.tables import IndexTables, build_tables, tables_from_arrays
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
     import faiss
     from numpy.typing import NDArray
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 MANIFEST = "manifest.json"
 VECTORS = "vectors.faiss"
 CHUNKS = "chunks.jsonl"
@@ -40,6 +41,7 @@ PROTOCOLS = "protocols.json"  # protocol headers (who, when, where), without par
 PARAGRAPHS = "paragraphs.jsonl"  # line p = paragraph id p
 TABLES = "tables.npz"
 KEYWORD = "keyword"
+IDENTIFIERS = "identifiers.json"  # case numbers and person names → paragraph ids
 BUILD_HINT = "build it with: protokoll index [CORPUS_DIR] --index {index}"
 VERSION_MARK = ".v-"
 BUILD_MARK = ".build-"
@@ -76,6 +78,7 @@ class StoredIndex:
     keyword: KeywordIndex
     protocols: tuple[Protocol, ...]
     paragraphs: ParagraphStore
+    identifiers: IdentifierIndex
 
     @property
     def model(self) -> str:
@@ -102,6 +105,7 @@ def protocol_from_dict(data: dict[str, Any]) -> Protocol:
         participants=tuple(Participant(p["name"], Role(p["role"])) for p in data["participants"]),
         paragraphs=tuple(Paragraph(**p) for p in data.get("paragraphs", ())),
         warnings=tuple(data.get("warnings", ())),
+        header=data.get("header", ""),
     )
 
 
@@ -141,6 +145,7 @@ def write_index(
         (tmp / PROTOCOLS).write_text(json.dumps(headers, ensure_ascii=False), encoding="utf-8")
         np.savez(tmp / TABLES, **{"paragraph_offsets": offsets, **tables.arrays()})  # type: ignore[arg-type]
         build_keyword_index((chunks[i].embed_text for i in tables.keyword_chunk.tolist()), tmp / KEYWORD)
+        build_identifiers(protocols).save(tmp / IDENTIFIERS)
         build_id = uuid.uuid4().hex
         full = {**manifest, "vectors": spec, "build_id": build_id,
                 "names": {"organisations": list(tables.organisations), "bodies": list(tables.bodies)}}
@@ -266,12 +271,13 @@ def load_index(path: Path, expected_model: str | None = None) -> StoredIndex:
         raw = json.loads((real / PROTOCOLS).read_text(encoding="utf-8"))
         protocols = tuple(protocol_from_dict(p) for p in raw)
         paragraphs = ParagraphStore(open(real / PARAGRAPHS, "rb"), arrays["paragraph_offsets"])  # noqa: SIM115
+        identifiers = IdentifierIndex.load(real / IDENTIFIERS)
     except (OSError, ValueError, TypeError, KeyError, RuntimeError) as error:
         raise IndexMismatchError(f"{path}: broken index files ({error}); rebuild the index") from None
     problem = _inconsistency(manifest, vectors, tables, keyword, paragraphs, len(protocols))
     if problem:
         raise IndexMismatchError(f"{path}: {problem}; rebuild the index")
-    return StoredIndex(real, manifest, vectors, tables, keyword, protocols, paragraphs)
+    return StoredIndex(real, manifest, vectors, tables, keyword, protocols, paragraphs, identifiers)
 
 
 def _inconsistency(manifest: dict[str, Any], vectors: faiss.Index, tables: IndexTables, keyword: KeywordIndex,

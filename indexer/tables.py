@@ -11,6 +11,9 @@ from numpy.typing import NDArray
 
 from indexer.models import Chunk, ChunkKind, Protocol
 
+NO_NUMBER = -1
+"""Paragraph number of a paragraph without one (a protocol parsed as one whole-text paragraph)."""
+
 NO_DATE = -1
 """Day number of a protocol without a date (the Riksdag record): never inside a date filter."""
 
@@ -32,6 +35,7 @@ class IndexTables:
     paragraph_chunks: NDArray[np.int64]  # (n_paragraphs, 2): first chunk, one past the last
     paragraph_day: NDArray[np.int32]  # proleptic Gregorian ordinal of the meeting, or NO_DATE
     paragraph_has_decision: NDArray[np.bool_]
+    paragraph_number: NDArray[np.int32]  # the § or agenda item number, NO_NUMBER when it has none
     paragraph_organisation: NDArray[np.int32]
     paragraph_body: NDArray[np.int32]
     keyword_chunk: NDArray[np.int32]
@@ -76,6 +80,7 @@ def build_tables(protocols: Sequence[Protocol], chunks: Sequence[Chunk]) -> Inde
     paragraph_protocol: list[int] = []
     days: list[int] = []
     decided: list[bool] = []
+    numbers: list[int] = []
     orgs: list[int] = []
     body_ids: list[int] = []
     first_paragraph: dict[str, int] = {}  # file → id of its first paragraph
@@ -86,6 +91,7 @@ def build_tables(protocols: Sequence[Protocol], chunks: Sequence[Chunk]) -> Inde
             paragraph_protocol.append(j)
             days.append(day)
             decided.append(paragraph.decision is not None)
+            numbers.append(int(paragraph.number) if paragraph.number.isdigit() else NO_NUMBER)
             orgs.append(org_id[protocol.organisation])
             body_ids.append(body_id[protocol.body])
     chunk_paragraph = np.fromiter((first_paragraph[c.file] + c.position for c in chunks), dtype=np.int32,
@@ -105,6 +111,7 @@ def build_tables(protocols: Sequence[Protocol], chunks: Sequence[Chunk]) -> Inde
         paragraph_chunks=np.stack([starts, ends], axis=1).astype(np.int64).reshape(n_paragraphs, 2),
         paragraph_day=np.asarray(days, dtype=np.int32),
         paragraph_has_decision=np.asarray(decided, dtype=bool),
+        paragraph_number=np.asarray(numbers, dtype=np.int32),
         paragraph_organisation=np.asarray(orgs, dtype=np.int32),
         paragraph_body=np.asarray(body_ids, dtype=np.int32),
         keyword_chunk=np.flatnonzero(~is_window).astype(np.int32),

@@ -1,4 +1,4 @@
-"""The `protokoll` command line: index, search, serve. Thin: parsing flags and printing."""
+"""The `protokoll` command line: index, search, ask, eval, serve. Thin: parsing flags and printing."""
 
 from __future__ import annotations
 
@@ -15,13 +15,17 @@ from indexer.errors import ProtokollError, QueryError
 from indexer.models import Filters
 
 if TYPE_CHECKING:
+    from app.answer import Answer
     from app.search import Searcher
     from indexer.embed import Embedder
     from indexer.models import Hit
 
 JSON_KEYS = ("rank", "score", "file", "paragraph", "title", "case_number", "organisation", "body", "date",
-             "citation", "text", "quote")
+             "citation", "text", "quote", "quote_start", "quote_end", "match", "decision")
 """The keys of a `search --json` hit: a contract other tools read. Add keys, never rename."""
+ASK_KEYS = ("answer", "confident", "kind", "citations", "parts")
+"""The keys of `ask --json`: citations are hits as in `search --json`; parts are {"text", "citation",
+"start", "end"} (citation 0: framing from parsed fields; n: text[start:end] of citations[n-1])."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -38,14 +42,22 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("question", help='the question, e.g. "Vad beslutades om yrkesvux?"')
     search.add_argument("-k", type=int, default=10, help="number of hits (default 10)")
     search.add_argument("--json", action="store_true", help="print hits as a JSON array")
-    search.add_argument("--body", action="append", default=[], metavar="ORGAN",
-                        help="only this body, e.g. Kommunstyrelsen (exact name; repeat for several)")
-    search.add_argument("--organisation", action="append", default=[], metavar="ORG",
-                        help="only this organisation, e.g. 'Göteborgs Stad' (exact name; repeat for several)")
-    search.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="only meetings on or after this date")
-    search.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="only meetings on or before this date")
-    search.add_argument("--decisions-only", action="store_true", help="only paragraphs with a decision (beslut)")
+    _filters(search)
     _common(search)
+
+    ask = sub.add_parser("ask", help="answer a question with quotes from the protocols")
+    ask.add_argument("question", help='the question, e.g. "Vad beslutades om yrkesvux?" or a case number')
+    ask.add_argument("-k", type=int, default=5, help="number of citations (default 5)")
+    ask.add_argument("--json", action="store_true", help="print the answer as JSON")
+    _filters(ask)
+    _common(ask)
+
+    evaluate = sub.add_parser("eval", help="measure search and answers on your own questions (JSON lines)")
+    evaluate.add_argument("questions", help='file of {"id", "question", "kind", "gold": [{"file", "paragraph"}]} '
+                          "lines; an empty gold list marks a question the archive cannot answer")
+    evaluate.add_argument("--json", action="store_true", help="print the table as JSON")
+    evaluate.add_argument("--misses", action="store_true", help="also list the questions answered wrongly")
+    _common(evaluate)
 
     serve = sub.add_parser("serve", help="start the web UI (Gradio)")
     serve.add_argument("--host", default="127.0.0.1")
@@ -53,6 +65,16 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--corpus", default=str(DEFAULT_CORPUS), help="corpus to index when the index is missing")
     _common(serve)
     return parser
+
+
+def _filters(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--body", action="append", default=[], metavar="ORGAN",
+                        help="only this body, e.g. Kommunstyrelsen (exact name; repeat for several)")
+    parser.add_argument("--organisation", action="append", default=[], metavar="ORG",
+                        help="only this organisation, e.g. 'Göteborgs Stad' (exact name; repeat for several)")
+    parser.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="only meetings on or after this date")
+    parser.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="only meetings on or before this date")
+    parser.add_argument("--decisions-only", action="store_true", help="only paragraphs with a decision (beslut)")
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -67,10 +89,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "index":
             return run_index(Path(args.corpus), settings)
-        if args.command == "search":
+        if args.command in ("search", "ask"):
             filters = Filters(tuple(args.organisation), tuple(args.body), args.date_from, args.date_to,
                               args.decisions_only)
-            return run_search(args.question, settings, args.k, args.json, filters)
+            run = run_search if args.command == "search" else run_ask
+            return run(args.question, settings, args.k, args.json, filters)
+        if args.command == "eval":
+            return run_eval(Path(args.questions), settings, args.json, args.misses)
         return run_serve(settings, args.host, args.port, Path(args.corpus))
     except ProtokollError as error:
         print(f"protokoll: {error}", file=sys.stderr)
@@ -151,6 +176,56 @@ def run_search(question: str, settings: Settings, k: int, as_json: bool, filters
         print("Inga träffar.")
     else:
         print("\n\n".join(format_hit(h) for h in hits))
+    return 0
+
+
+def answer_to_json(answer: Answer) -> dict[str, object]:
+    return {"answer": answer.answer, "confident": answer.confident, "kind": answer.kind,
+            "citations": [hit_to_json(h) for h in answer.citations],
+            "parts": [{"text": p.text, "citation": p.citation, "start": p.start, "end": p.end} for p in answer.parts]}
+
+
+def format_answer(answer: Answer) -> str:
+    sources = "\n".join(f"[{h.rank}] {h.citation}" for h in answer.citations)
+    flag = "" if answer.confident else "(osäkert / not confident)\n"
+    return f"{flag}{answer.answer}\n\nKällor:\n{sources}"
+
+
+def run_ask(question: str, settings: Settings, k: int, as_json: bool, filters: Filters | None = None) -> int:
+    from app.answer import Answerer
+    from app.search import clean_query
+
+    clean_query(question)  # an empty question fails before the model is loaded
+    if k < 1:
+        raise QueryError("-k must be at least 1")
+    answer = Answerer(open_searcher(settings)).answer(question, filters, k)
+    print(json.dumps(answer_to_json(answer), ensure_ascii=False, indent=2) if as_json else format_answer(answer))
+    return 0
+
+
+def run_eval(path: Path, settings: Settings, as_json: bool, misses: bool) -> int:
+    from app.answer import Answerer
+    from app.evaluate import DEPTH, Outcome, first_gold_rank, format_report, load_questions, report, rows_to_json
+
+    if not path.is_file():
+        raise QueryError(f"no such question file: {path}")
+    questions = load_questions(path)
+    if not questions:
+        raise QueryError(f"{path}: no questions in the file")
+    answerer = Answerer(open_searcher(settings))
+    outcomes = []
+    for q in questions:
+        answer = answerer.answer(q.question, k=DEPTH)
+        outcomes.append(Outcome(q, tuple((h.file, h.paragraph) for h in answer.citations), answer.confident))
+    rows = report(outcomes)
+    print(json.dumps(rows_to_json(rows), ensure_ascii=False, indent=2) if as_json else format_report(rows))
+    if misses:
+        for o in outcomes:
+            rank = first_gold_rank(o.ranked, o.question.gold)
+            wrong = (rank != 1) if o.question.gold else o.confident
+            if wrong:
+                print(f"miss {o.question.id} [{o.question.kind}] rank {rank} confident {o.confident}: "
+                      f"{o.question.question}", file=sys.stderr)
     return 0
 
 

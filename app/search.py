@@ -7,14 +7,16 @@ candidate paragraphs plus a fixed sample: nothing grows with the number of chunk
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
 from numpy.typing import NDArray
 
-from app.cite import answer_pattern, best_quote, cite
+from app.cite import answer_pattern, best_quote_span, cite
 from app.filters import paragraph_mask
+from app.query import QuestionFacts, analyse
 from app.ranking import MISSING, Scale, expand_ranges, fuse, max_per_group
 from indexer.embed import Embedder
 from indexer.errors import QueryError
@@ -53,13 +55,35 @@ has 644); a larger one uses this many spread evenly over the ids, a fixed cost p
 ParagraphKey = tuple[str, str]  # (file, paragraph number)
 
 
+MATCH_CASE = "case_number"
+MATCH_NUMBER = "paragraph_number"
+MATCH_MEETING = "meeting"
+"""Why a hit ranks where it does (`Hit.match`): named by case number, by § and meeting, or in the
+meeting or by the people the question names; "" for meaning and words alone."""
+
+
 @dataclass(frozen=True, slots=True)
 class Ranked:
-    """Paragraph ids best first with their fused scores, and each one's best sentence window (or -1)."""
+    """Paragraph ids best first with their fused scores, each one's best sentence window (or -1), and
+    why each is there (a MATCH_… value or "")."""
 
     paragraphs: NDArray[np.int64]
     scores: NDArray[np.float64]
     best_window: NDArray[np.int64]
+    match: tuple[str, ...]
+
+
+_EMPTY = Ranked(np.zeros(0, np.int64), np.zeros(0, np.float64), np.zeros(0, np.int64), ())
+
+
+def _merge(groups: list[Ranked], k: int) -> Ranked:
+    """The groups one after another, each paragraph where it first appears, at most k."""
+    pids = np.concatenate([g.paragraphs for g in groups])
+    _, first = np.unique(pids, return_index=True)
+    keep = np.sort(first)[:k]
+    match = [m for g in groups for m in g.match]
+    return Ranked(pids[keep], np.concatenate([g.scores for g in groups])[keep],
+                  np.concatenate([g.best_window for g in groups])[keep], tuple(match[i] for i in keep.tolist()))
 
 
 def _best_windows(best: NDArray[np.int64], chunk_ids: NDArray[np.int64], owner: NDArray[np.int64],
@@ -98,6 +122,17 @@ def single_threaded_blas() -> None:
     threadpool_limits(1, user_api="blas")
 
 
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A question read once: its text, facts, embedding and keyword document scores."""
+
+    text: str
+    facts: QuestionFacts
+    vector: NDArray[np.float32]
+    docs: NDArray[np.int64]
+    doc_scores: NDArray[np.float32]
+
+
 class Searcher:
     """Searches one loaded index with one embedder; build once, ask many questions (thread-safe)."""
 
@@ -112,58 +147,160 @@ class Searcher:
                         else np.unique(np.linspace(0, n - 1, NORM_SAMPLE).round().astype(np.int64)))
         chunk_ids, owner = expand_ranges(tables.paragraph_chunks[self._sample])
         self._sample_chunks = (owner, tables.chunk_is_window[chunk_ids], vector_rows(index.vectors, chunk_ids))
+        self._case_prefixes = index.identifiers.prefixes
+        self._people = frozenset(index.identifiers.people)
 
     def paragraphs_allowed(self, filters: Filters | None) -> int:
         """How many paragraphs the filters let through (raises QueryError for unknown names or bad dates)."""
         mask = paragraph_mask(self.index.tables, filters)
         return self.index.tables.n_paragraphs if mask is None else int(mask.sum())
 
+    def facts(self, question: str) -> QuestionFacts:
+        """What the question names, read against this index's organisations, bodies, case numbers, people."""
+        tables = self.index.tables
+        return analyse(clean_query(question), tables.organisations, tables.bodies, self._case_prefixes,
+                       self._people)
+
+    def prepare(self, question: str) -> Prepared:
+        """Read and embed a question once, for any number of rankings of it."""
+        text = clean_query(question)
+        tables = self.index.tables
+        facts = analyse(text, tables.organisations, tables.bodies, self._case_prefixes, self._people)
+        docs, doc_scores = self.index.keyword.scores(analyze_query(text))
+        return Prepared(text, facts, self.embedder.embed_query(text), docs, doc_scores)
+
     def search(self, query: str, k: int = 10, filters: Filters | None = None) -> list[Hit]:
-        """The k best paragraphs the filters allow, as cited hits with a quote."""
-        text = clean_query(query)
-        ranked = self._rank(text, k, filters)
-        terms = analyze_query(text)
-        answer = answer_pattern(text)
+        """The k best paragraphs the filters allow, as cited hits with a quote: paragraphs the question
+        names by case number (or by § and meeting) first, then those of the meeting or people it names,
+        then the rest by meaning and words."""
+        return self.hits(self.prepare(query), k, filters)
+
+    def hits(self, question: Prepared, k: int = 10, filters: Filters | None = None) -> list[Hit]:
+        ranked = self.ranked(question, k, filters)
+        terms = analyze_query(question.text)
+        answer = answer_pattern(question.text)
         return [
-            self._hit(rank, int(pid), float(score), terms, int(window), answer)
-            for rank, (pid, score, window) in enumerate(
-                zip(ranked.paragraphs, ranked.scores, ranked.best_window), start=1)
+            self._hit(rank, int(pid), float(score), terms, int(window), answer, match)
+            for rank, (pid, score, window, match) in enumerate(
+                zip(ranked.paragraphs, ranked.scores, ranked.best_window, ranked.match), start=1)
         ]
 
-    def rank(self, query: str, k: int = 10, filters: Filters | None = None) -> list[tuple[ParagraphKey, float]]:
-        """The k best paragraphs as (file, paragraph number) with their fused scores (for evaluation)."""
-        ranked = self._rank(clean_query(query), k, filters)
-        return [(self._key(int(pid)), float(score)) for pid, score in zip(ranked.paragraphs, ranked.scores)]
+    def rank(self, query: str, k: int = 10, filters: Filters | None = None,
+             use_facts: bool = True) -> list[tuple[ParagraphKey, float]]:
+        """The k best paragraphs as (file, paragraph number) with their fused scores (for evaluation);
+        `use_facts=False` ranks by meaning and words alone (the ablation without identifiers)."""
+        question = self.prepare(query)
+        if not use_facts:
+            question = replace(question, facts=QuestionFacts(question.text, question.facts.kind))
+        ranked = self.ranked(question, k, filters)
+        return [(self.key(int(pid)), float(score)) for pid, score in zip(ranked.paragraphs, ranked.scores)]
 
     def rank_views(self, query: str, weights: tuple[float, float, float], k: int = 10) -> list[ParagraphKey]:
         """The k best paragraphs by other view weights (paragraph, window, keyword): for ablations."""
-        ranked = self._rank(clean_query(query), k, None, weights)
-        return [self._key(int(pid)) for pid in ranked.paragraphs]
+        ranked = self._rank(self.prepare(query), k, None, weights)
+        return [self.key(int(pid)) for pid in ranked.paragraphs]
 
-    def _key(self, pid: int) -> ParagraphKey:
+    def key(self, pid: int) -> ParagraphKey:
         protocol = self.index.protocols[int(self.index.tables.paragraph_protocol[pid])]
         return protocol.source, self.index.paragraphs.get(pid).number
 
-    def _rank(self, text: str, k: int, filters: Filters | None,
-              weights: tuple[float, float, float] = WEIGHTS) -> Ranked:
+    def ranked(self, question: Prepared, k: int, filters: Filters | None = None) -> Ranked:
+        """Named paragraphs first (case number, § of a named meeting), then the named meeting's or
+        people's paragraphs, then everything the filters allow; each group by fused score."""
         tables = self.index.tables
         allowed = paragraph_mask(tables, filters)
+        if allowed is None:
+            allowed = np.ones(tables.n_paragraphs, dtype=bool)
+        preferred = self.preferred(question.facts)
+        exact, match = self.named(question.facts, preferred)
+        exact_keep = allowed[exact] if exact.size else np.zeros(0, dtype=bool)
+        exact, match = exact[exact_keep], [m for m, keep in zip(match, exact_keep.tolist()) if keep]
+        groups = [self._score(question, exact[:k], match[:k])]
+        if preferred is not None and len(exact) < k:
+            groups.append(self._rank(question, k, allowed & preferred, match=MATCH_MEETING))
+        if sum(g.paragraphs.size for g in groups) < k:
+            groups.append(self._rank(question, k, allowed))
+        return _merge(groups, k)
+
+    def preferred(self, facts: QuestionFacts) -> NDArray[np.bool_] | None:
+        """Paragraphs of the meeting (organisation, body, date) and people the question names, or None."""
+        tables = self.index.tables
+        mask = paragraph_mask(tables, facts.filters)
+        if facts.people:
+            named = np.zeros(tables.n_paragraphs, dtype=bool)
+            for person in facts.people:
+                named[self.index.identifiers.people[person]] = True
+            mask = named if mask is None else mask & named
+        return mask
+
+    def named(self, facts: QuestionFacts, preferred: NDArray[np.bool_] | None) -> tuple[NDArray[np.int64], list[str]]:
+        """Paragraphs the question names exactly, in answer order, and how each was named.
+
+        A case number: the paragraphs whose own number it is, then those citing it; within each, the
+        named meeting's first, then the most recent first. A § number: that § of the named meeting
+        (of any meeting when the question names none).
+        """
+        tables = self.index.tables
+        found: list[NDArray[np.int64]] = []
+        match: list[str] = []
+        for ref in facts.cases:
+            for group in self.index.identifiers.case(ref):
+                found.append(self._recent_first(group, preferred))
+                match += [MATCH_CASE] * group.size
+        for number in facts.paragraph_numbers:
+            where = tables.paragraph_number == number
+            if preferred is not None:
+                where &= preferred
+            group = np.flatnonzero(where).astype(np.int64)
+            found.append(self._recent_first(group, None))
+            match += [MATCH_NUMBER] * group.size
+        if not found:
+            return np.zeros(0, dtype=np.int64), []
+        pids = np.concatenate(found)
+        _, first = np.unique(pids, return_index=True)
+        keep = np.sort(first)
+        return pids[keep], [match[i] for i in keep.tolist()]
+
+    def _recent_first(self, pids: NDArray[np.int64], preferred: NDArray[np.bool_] | None) -> NDArray[np.int64]:
+        days = self.index.tables.paragraph_day[pids].astype(np.int64)
+        outside = np.zeros(pids.size, dtype=np.int64) if preferred is None else (~preferred[pids]).astype(np.int64)
+        return pids[np.lexsort((pids, -days, outside))]
+
+    def _score(self, question: Prepared, pids: NDArray[np.int64], match: list[str]) -> Ranked:
+        """Fused scores of given paragraphs, kept in the given order."""
+        if pids.size == 0:
+            return _EMPTY
+        order = np.argsort(pids, kind="stable")
+        fused, windows_of = self._fused(question, pids[order], WEIGHTS)
+        back = np.empty_like(order)
+        back[order] = np.arange(order.size)
+        return Ranked(pids, fused[back], windows_of(back), tuple(match))
+
+    def _rank(self, question: Prepared, k: int, allowed: NDArray[np.bool_] | None,
+              weights: tuple[float, float, float] = WEIGHTS, match: str = "") -> Ranked:
+        tables = self.index.tables
         if tables.n_chunks == 0 or k <= 0 or (allowed is not None and not allowed.any()):
-            return Ranked(np.zeros(0, np.int64), np.zeros(0, np.float64), np.zeros(0, np.int64))
-        query = self.embedder.embed_query(text)
-        docs, doc_scores = self.index.keyword.scores(analyze_query(text))
-        candidates = self._candidates(query, docs, doc_scores, allowed, k)
+            return _EMPTY
+        candidates = self._candidates(question.vector, question.docs, question.doc_scores, allowed, k)
+        fused, windows_of = self._fused(question, candidates, weights)
+        best = top_k(fused, k, tiebreak=candidates)
+        return Ranked(candidates[best], fused[best], windows_of(best), (match,) * best.size)
+
+    def _fused(self, question: Prepared, candidates: NDArray[np.int64], weights: tuple[float, float, float]
+               ) -> tuple[NDArray[np.float64], Callable[[NDArray[np.int64]], NDArray[np.int64]]]:
+        """Fused scores of sorted candidate ids, and a function giving the sentence window closest to the
+        question of chosen candidates (positions in `candidates`): k of them, not every candidate."""
+        tables = self.index.tables
         chunk_ids, owner = expand_ranges(tables.paragraph_chunks[candidates])
         is_window = tables.chunk_is_window[chunk_ids]
-        similarity = vector_rows(self.index.vectors, chunk_ids) @ query
+        similarity = vector_rows(self.index.vectors, chunk_ids) @ question.vector
+        docs, doc_scores = question.docs, question.doc_scores
         views = self._views(candidates, owner, is_window, similarity, docs, doc_scores)
         sample_owner, sample_is_window, sample_vectors = self._sample_chunks
-        sample_views = self._views(self._sample, sample_owner, sample_is_window, sample_vectors @ query, docs,
-                                   doc_scores)
+        sample_views = self._views(self._sample, sample_owner, sample_is_window, sample_vectors @ question.vector,
+                                   docs, doc_scores)
         fused = fuse(views, [Scale.of(v) for v in sample_views], weights)
-        best = top_k(fused, k, tiebreak=candidates)
-        windows = _best_windows(best, chunk_ids, owner, is_window, similarity)
-        return Ranked(candidates[best], fused[best], windows)
+        return fused, lambda chosen: _best_windows(chosen, chunk_ids, owner, is_window, similarity)
 
     def _candidates(self, query: NDArray[np.float32], docs: NDArray[np.int64], doc_scores: NDArray[np.float32],
                     allowed: NDArray[np.bool_] | None, k: int) -> NDArray[np.int64]:
@@ -206,13 +343,13 @@ class Searcher:
         return paragraph_view, window_view, keyword_view
 
     def _hit(self, rank: int, pid: int, score: float, terms: list[str], window: int,
-             answer: re.Pattern[str] | None) -> Hit:
+             answer: re.Pattern[str] | None, match: str = "") -> Hit:
         tables = self.index.tables
         protocol = self.index.protocols[int(tables.paragraph_protocol[pid])]
         paragraph = self.index.paragraphs.get(pid)
         heading_end = paragraph.text.find("\n")
         focus = None if window < 0 else (int(tables.chunk_span[window, 0]), int(tables.chunk_span[window, 1]))
-        quote = best_quote(
+        start, end = best_quote_span(
             paragraph.text,
             terms,
             analyze_tokens,
@@ -233,5 +370,9 @@ class Searcher:
             date=protocol.date,
             citation=cite(protocol, paragraph),
             text=paragraph.text,
-            quote=quote,
+            quote=paragraph.text[start:end],
+            quote_start=start,
+            quote_end=end,
+            match=match,
+            decision=paragraph.decision,
         )

@@ -20,7 +20,7 @@ from numpy.typing import NDArray
 from indexer.models import Protocol
 
 _CASE = r"(?<![\w/-])(?P<prefix>{letters})(?:[-/ ]|\s*-\s*)?(?P<year>(?:19|20)\d\d)[-:/.](?P<number>\d{{1,6}})" \
-        r"(?P<suffix>:-?\d{{1,3}})?(?![\d])"
+        r"(?P<suffix>:-?\d{{1,3}})?(?![\d]|-\d)"
 CASE_IN_TEXT = re.compile(_CASE.format(letters="[A-ZÅÄÖ]{1,6}"))
 """A case number as protocols write it: an upper-case prefix of 1–6 letters, year, number. In corpus/ this
 finds 566 SLK-…, 63 BUN/…, SN/…, KFN/… and KS numbers, and SOU/Ds references (also worth looking up)."""

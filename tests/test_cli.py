@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import indexer.embed
-from app.cli import JSON_KEYS, main
+from app.cli import ASK_KEYS, JSON_KEYS, main
 from tests.conftest import FakeEmbedder
 
 
@@ -122,3 +122,66 @@ def test_searcher_loads_the_stored_keyword_index(corpus_copy: Path, tmp_path: Pa
     monkeypatch.setattr(bm25s.BM25, "index", no_rebuild)
     searcher = open_searcher(Settings(index_dir=idx, model="fake"))
     assert searcher.search("balanskontot", k=1)[0].paragraph == "97"
+
+
+@pytest.fixture
+def built(corpus_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    idx = str(tmp_path / "idx")
+    assert main(["index", str(corpus_copy), "--index", idx, "--model", "fake"]) == 0
+    capsys.readouterr()
+    return idx
+
+
+def test_ask_json_contract(built: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "Vad beslutades i ärende BUN/2023:206?", "--index", built, "--model", "fake", "--json"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert tuple(answer) == ASK_KEYS
+    assert answer["confident"] is True and answer["kind"] == "lookup"
+    assert answer["citations"][0]["case_number"] == "BUN/2023:206"
+    for hit in answer["citations"]:
+        assert tuple(hit) == JSON_KEYS
+        assert hit["text"][hit["quote_start"] : hit["quote_end"]] == hit["quote"]
+    for part in answer["parts"]:
+        if part["citation"]:
+            cited = answer["citations"][part["citation"] - 1]
+            assert cited["text"][part["start"] : part["end"]] == part["text"]
+            assert f'»{part["text"]}« [{part["citation"]}]' in answer["answer"]
+
+
+def test_ask_a_case_number_that_does_not_exist(built: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "SN/2025:110", "--index", built, "--model", "fake", "--json"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["confident"] is False and answer["answer"].startswith("Ärendet SN/2025:110 finns inte i protokollen")
+
+
+def test_ask_readable_and_filtered(built: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "Vem var ordförande?", "--index", built, "--model", "fake",
+                 "--organisation", "Lomma kommun", "--body", "Socialnämnden"]) == 0
+    out = capsys.readouterr().out
+    assert "Jens Thystrup" in out and "Källor:" in out and "[1] Lomma kommun, Socialnämnden" in out
+
+
+@pytest.mark.parametrize("question", ["", "   \n"])
+def test_ask_empty_question_exits_1(question: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", question]) == 1
+    assert "Skriv en fråga" in capsys.readouterr().err
+
+
+def test_eval_prints_recall_per_kind(built: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    questions = tmp_path / "q.jsonl"
+    questions.write_text(
+        '{"id": "1", "question": "BUN/2023:206", "kind": "lookup", '
+        '"gold": [{"file": "Lomma_Barn-och-utbildningsnamnden_2023-10-10.txt", "paragraph": "72"}]}\n'
+        '{"id": "2", "question": "Vad kostade Gothia Towers?", "kind": "unanswerable", "gold": []}\n',
+        encoding="utf-8")
+    assert main(["eval", str(questions), "--index", built, "--model", "fake", "--json"]) == 0
+    rows = {r["kind"]: r for r in json.loads(capsys.readouterr().out)}
+    assert rows["lookup"]["recall@1"] == 1.0 and rows["lookup"]["mrr@10"] == 1.0
+    assert rows["unanswerable"]["not_confident"] == 1.0
+    assert main(["eval", str(questions), "--index", built, "--model", "fake"]) == 0
+    assert "R@1" in capsys.readouterr().out
+
+
+def test_eval_of_a_missing_file_exits_1(built: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["eval", str(tmp_path / "none.jsonl"), "--index", built, "--model", "fake"]) == 1
+    assert "no such question file" in capsys.readouterr().err

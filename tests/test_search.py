@@ -61,7 +61,7 @@ def reference_ranking(searcher: Searcher, question: str) -> list[tuple[int, floa
 @pytest.mark.parametrize("question", QUESTIONS)
 def test_candidates_rank_like_fusion_over_every_paragraph(searcher: Searcher, question: str) -> None:
     expected = reference_ranking(searcher, question)[:10]
-    ranked = searcher._rank(clean_query(question), 10, None)
+    ranked = searcher._rank(searcher.prepare(question), 10, None)
     assert ranked.paragraphs.tolist() == [pid for pid, _ in expected]
     assert ranked.scores == pytest.approx([score for _, score in expected], abs=1e-6)
 
@@ -74,7 +74,7 @@ def test_a_sample_estimates_the_scale_on_large_indexes(searcher: Searcher, quest
     sampled = Searcher(searcher.index, searcher.embedder)
     assert sampled._sample.size == 215
     full = [pid for pid, _ in reference_ranking(searcher, question)[:5]]
-    top = sampled._rank(clean_query(question), 5, None).paragraphs.tolist()
+    top = sampled._rank(sampled.prepare(question), 5, None).paragraphs.tolist()
     assert top[0] == full[0] and len(set(top) & set(full)) >= 4
 
 

@@ -1,0 +1,309 @@
+"""Answers from the protocols: extractive, cited, and honest about what the protocols do not say.
+
+An answer is made of parts. A part is either framing built only from parsed fields (body, date, §,
+case number, participants' names and roles) or a quote: an exact substring of a cited hit's text,
+followed by its marker `[n]` into the citations. Nothing else is written, except the fixed Swedish
+sentences that say nothing in the protocols answers the question. `compose` is pure; `answer` runs
+the search and reads the headers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from app.cite import answer_pattern, best_quote_span
+from app.confidence import SPECIFIC_HITS, Signals, is_confident, signals
+from app.places import place_key
+from app.query import Kind, QuestionFacts
+from app.search import MATCH_CASE, MATCH_NUMBER, Prepared, Searcher
+from indexer.keyword import analyze_query, analyze_tokens
+from indexer.models import HEADER, Filters, Hit, Protocol, Role
+from indexer.sentences import quote_spans
+
+ANSWER_HITS = 5
+"""Citations an answer lists: the ones it quotes, then the closest others."""
+TOPIC_MAX_STEPS = 5
+"""A matter followed over time shows at most this many meetings."""
+TOPIC_SCORE_MARGIN = 1.5
+"""A hit joins a topic's path when its fused score is within 1.5 z-units of the best (or it shares the
+best hit's case number): on tests/eval/answers.jsonl topics, gold paragraphs scored 0.2–1.4 below the best."""
+DECISION_MAX_CHARS = 600
+"""A decision longer than this is cut at a sentence end (a budget decision lists dozens of att-satser)."""
+
+ROLE_WORDS: tuple[tuple[re.Pattern[str], Role, str], ...] = (
+    (re.compile(r"\bordförande", re.I), Role.ORDFORANDE, "ordförande"),
+    (re.compile(r"\bsekreterare", re.I), Role.SEKRETERARE, "sekreterare"),
+    (re.compile(r"\bjuster", re.I), Role.JUSTERARE, "justerare"),
+    (re.compile(r"\bfrånvar", re.I), Role.FRANVARANDE, "frånvarande"),
+    (re.compile(r"\b(?:närvar|ledamöter|deltog|deltagare|tjänstgör|ersättare)", re.I), Role.BESLUTANDE,
+     "beslutande"),
+)
+"""Words of a meeting question and the header role they ask for."""
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """A piece of an answer: framing (citation 0) or a verbatim quote of citation n at text[start:end]."""
+
+    text: str
+    citation: int = 0
+    start: int = 0
+    end: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """What `ask` returns: the answer text, whether the protocols answer the question, the kind of
+    question, the hits it cites (marker n is citations[n-1]), and the answer's parts."""
+
+    answer: str
+    confident: bool
+    kind: str
+    citations: tuple[Hit, ...]
+    parts: tuple[Part, ...] = ()
+    signals: Signals | None = None
+
+
+def render(parts: Sequence[Part]) -> str:
+    """The answer text: parts joined; a quote is followed by its marker."""
+    out = []
+    for part in parts:
+        out.append(f"»{part.text}« [{part.citation}]" if part.citation else part.text)
+    return "".join(out).strip()
+
+
+def framing(hit: Hit) -> str:
+    """`Kommunfullmäktige, Göteborgs Stad, 2025-06-12, § 345 (SLK-2024-00704)` from parsed fields only."""
+    where = f"{hit.body}, {hit.organisation}" if hit.body else hit.organisation
+    when = hit.date or "odaterat"
+    if hit.paragraph == HEADER:
+        return f"{where}, {when}"
+    number = f"§ {hit.paragraph}" if "§" in hit.citation.split(",")[-1] else f"punkt {hit.paragraph}"
+    case = f" ({hit.case_number})" if hit.case_number else ""
+    return f"{where}, {when}, {number}{case}"
+
+
+def _decision_span(hit: Hit, decision: str | None) -> tuple[int, int]:
+    """Offsets of the decision in the hit's text, cut at a sentence end near DECISION_MAX_CHARS; the
+    quote when the paragraph records no decision."""
+    if not decision:
+        return hit.quote_start, hit.quote_end
+    start = hit.text.find(decision)
+    if start < 0:
+        return hit.quote_start, hit.quote_end
+    spans = [(s, e) for s, e in quote_spans(hit.text) if start <= s and e <= start + len(decision)]
+    if not spans:
+        return hit.quote_start, hit.quote_end
+    end = spans[0][1]
+    for _, e in spans[1:]:
+        if e - spans[0][0] > DECISION_MAX_CHARS:
+            break
+        end = e
+    return spans[0][0], end
+
+
+def _quote_part(hit: Hit, n: int, span: tuple[int, int]) -> Part:
+    return Part(hit.text[span[0] : span[1]], n, span[0], span[1])
+
+
+def _topic(facts: QuestionFacts, hits: Sequence[Hit]) -> list[Hit]:
+    """The hits on the best hit's matter, oldest first: same case number, or close in score."""
+    best = hits[0]
+    path = [h for h in hits if (best.case_number and h.case_number == best.case_number)
+            or h.score >= best.score - TOPIC_SCORE_MARGIN or h.match == MATCH_CASE]
+    return sorted(path[:TOPIC_MAX_STEPS], key=lambda h: (h.date or "", h.rank))
+
+
+def _topic_words(question: str) -> str:
+    """What the question asks about, for the "nothing found" sentence: after its last " om ", or all of it."""
+    text = question.strip().rstrip("?.! ")
+    cut = text.lower().rfind(" om ")
+    return text[cut + 4 :] if cut >= 0 else f"»{text}«"
+
+
+def not_found(facts: QuestionFacts, missing: str | None, hits: Sequence[Hit]) -> list[Part]:
+    """The Swedish sentences for a question the protocols do not answer, then the closest hits."""
+    parts = [Part(missing or f"Jag hittar inget i protokollen om {_topic_words(facts.text)}.")]
+    if hits:
+        parts.append(Part(" Närmast kommer: " + "; ".join(f"{framing(h)} [{i}]" for i, h in enumerate(hits, 1)) + "."))
+    return parts
+
+
+def compose(facts: QuestionFacts, hits: Sequence[Hit], decisions: Sequence[str | None], confident: bool,
+            missing: str | None = None) -> list[Part]:
+    """The parts of an answer from hits (citation i is hits[i-1]) and their decision texts."""
+    if not hits or not confident:
+        return not_found(facts, missing, hits)
+    if facts.kind is Kind.MEETING and hits[0].paragraph == HEADER:
+        return [Part(f"{framing(hits[0])}: "), _quote_part(hits[0], 1, (hits[0].quote_start, hits[0].quote_end))]
+    index = {id(h): i for i, h in enumerate(hits)}
+    if facts.kind is Kind.LOOKUP:
+        chosen = sorted((h for h in hits if h.match in (MATCH_CASE, MATCH_NUMBER)),
+                        key=lambda h: (h.date or "", h.rank)) or [hits[0]]
+    elif facts.kind is Kind.TOPIC:
+        chosen = _topic(facts, hits)
+    else:
+        chosen = [hits[0]]
+    parts: list[Part] = []
+    for hit in chosen:
+        i = index[id(hit)]
+        span = ((hit.quote_start, hit.quote_end) if facts.kind is Kind.FACT
+                else _decision_span(hit, decisions[i]))
+        parts += [Part(("\n" if parts else "") + f"{framing(hit)}: "), _quote_part(hit, i + 1, span)]
+    return parts
+
+
+def _line_span(text: str, at: int) -> tuple[int, int]:
+    """The line of `text` around offset `at`, without its line breaks."""
+    start = text.rfind("\n", 0, at) + 1
+    end = text.find("\n", at)
+    return start, len(text) if end < 0 else end
+
+
+PLACE_QUESTION = re.compile(r"\bvar\b[^?]*\b(?:hölls|sammanträdde|träffades|möttes)\b|\bplats\b|\bdigitalt\b",
+                            re.IGNORECASE)
+"""A question about where the meeting was: answered from the parsed place."""
+
+
+def _person_at(text: str, asked: Sequence[tuple[str, list[str]]]) -> int:
+    """Where the header names the first person asked about: after the role's label when it has one."""
+    for label, names in asked:
+        pattern = next(p for p, _, lab in ROLE_WORDS if lab == label)
+        labelled = pattern.search(text)
+        for name in names:
+            part = _name_part(name)
+            at = text.find(part, labelled.start()) if labelled else -1
+            if at < 0:
+                at = text.find(part)
+            if at >= 0:
+                return at
+    return -1
+
+
+def header_hit(protocol: Protocol, question: str, score: float, idf: Callable[[str, float], float],
+               asked: Sequence[tuple[str, list[str]]] = ()) -> Hit:
+    """A protocol's header as a hit, quoting the header line that answers a meeting question: the line
+    naming the first person asked about, or the place, else the lines holding the question's words or
+    its answer kind."""
+    text = protocol.header
+    at = _person_at(text, asked)
+    if at < 0 and protocol.place and PLACE_QUESTION.search(question):
+        at = text.find(protocol.place)
+    if at >= 0:
+        start, end = _line_span(text, at)
+    elif text:
+        start, end = best_quote_span(text, analyze_query(question), analyze_tokens, idf,
+                                     answer=answer_pattern(question))
+    else:
+        start = end = 0
+    citation = ", ".join(x for x in (protocol.organisation, protocol.body) if x)
+    citation += f", protokoll {protocol.date}" if protocol.date else ", protokoll (odaterat)"
+    return Hit(rank=1, score=round(score, 6), file=protocol.source, paragraph=HEADER, title="Protokollets huvud",
+               case_number=None, organisation=protocol.organisation, body=protocol.body, date=protocol.date,
+               citation=citation + ", huvud (närvaro, plats och tid)", text=text, quote=text[start:end],
+               quote_start=start, quote_end=end, match="meeting")
+
+
+def _name_part(name: str) -> str:
+    """`Jens Thystrup (M), Ordförande` → `Jens Thystrup`: how the name is found in the header text."""
+    return re.split(r"\s*[,(]", name, maxsplit=1)[0]
+
+
+def asked_people(protocol: Protocol, question: str) -> list[tuple[str, list[str]]]:
+    """(role label, names) for each role the question asks about that the header lists."""
+    asked = []
+    for pattern, role, label in ROLE_WORDS:
+        if pattern.search(question):
+            names = list(dict.fromkeys(p.name for p in protocol.participants if p.role is role))
+            if names:
+                asked.append((label, names))
+    return asked
+
+
+def role_parts(asked: Sequence[tuple[str, list[str]]], protocol: Protocol, question: str) -> list[Part]:
+    """Framing from the parsed participants (and place) for what the question asks about."""
+    said = [f"{label}: {', '.join(names)}" for label, names in asked]
+    if protocol.place and PLACE_QUESTION.search(question):
+        said.append(f"plats: {protocol.place}")
+    return [Part("; ".join(said) + ". ")] if said else []
+
+
+class Answerer:
+    """Answers questions over one searcher (the CLI, the UI and eval use the same one)."""
+
+    def __init__(self, searcher: Searcher) -> None:
+        self.searcher = searcher
+        self._protocols = {p.source: j for j, p in enumerate(searcher.index.protocols)}
+
+    def answer(self, question: str, filters: Filters | None = None, k: int = ANSWER_HITS) -> Answer:
+        prepared = self.searcher.prepare(question)
+        facts = prepared.facts
+        hits = self.searcher.hits(prepared, k, filters)
+        missing = self._missing(facts, filters, hits)
+        asked: list[tuple[str, list[str]]] = []
+        if facts.kind is Kind.MEETING:
+            protocol = self._meeting(facts, filters, hits)
+            if protocol is not None:
+                asked = asked_people(protocol, prepared.text)
+                head = header_hit(protocol, prepared.text, hits[0].score if hits else 0.0,
+                                  self.searcher.index.keyword.idf, asked)
+                hits = [head] + [replace(h, rank=h.rank + 1) for h in hits[: k - 1]]
+        decisions = [h.decision for h in hits]
+        tables = self.searcher.index.tables
+        found = signals(prepared.text, hits, (*tables.bodies, *tables.organisations, *facts.people),
+                        self.searcher.index.keyword.idf)
+        confident = missing is None and bool(hits) and (
+            is_confident(found) or any(h.match in (MATCH_CASE, MATCH_NUMBER) for h in hits)
+            or hits[0].paragraph == HEADER)
+        parts = compose(facts, hits, decisions, confident, missing)
+        if confident and hits and hits[0].paragraph == HEADER:
+            parts = role_parts(asked, self._protocol_of(hits[0]), prepared.text) + parts
+        return Answer(render(parts), confident, facts.kind.value, tuple(hits), tuple(parts), found)
+
+    def _protocol_of(self, hit: Hit) -> Protocol:
+        return self.searcher.index.protocols[self._protocols[hit.file]]
+
+    def _meeting(self, facts: QuestionFacts, filters: Filters | None, hits: Sequence[Hit]) -> Protocol | None:
+        """The protocol a meeting question is about: the one its meeting words name, else the best hit's."""
+        mask = self.searcher.preferred(facts)
+        tables = self.searcher.index.tables
+        if mask is not None and mask.any():
+            counts = np.bincount(tables.paragraph_protocol[mask], minlength=len(self.searcher.index.protocols))
+            if hits and counts[self._protocols[hits[0].file]]:
+                return self._protocol_of(hits[0])
+            return self.searcher.index.protocols[int(np.argmax(counts))]
+        return self._protocol_of(hits[0]) if hits else None
+
+    def _missing(self, facts: QuestionFacts, filters: Filters | None, hits: Sequence[Hit]) -> str | None:
+        """The fixed sentence for a question naming what the archive lacks, or None."""
+        texts = [h.text.lower() for h in hits[:SPECIFIC_HITS]]
+        absent = [p for p in facts.unknown_places if not any(place_key(p) in t for t in texts)]
+        if absent:  # a place the best hits mention (a study trip to Södertälje) is a topic, not the archive
+            return (f"Arkivet har inga protokoll från {', '.join(absent)}, så jag hittar inget i "
+                    f"protokollen om {_topic_words(facts.text)}.")
+        if facts.cases and not any(h.match == MATCH_CASE for h in hits):
+            return f"Ärendet {', '.join(r.written for r in facts.cases)} finns inte i protokollen."
+        if facts.paragraph_numbers and not any(h.match == MATCH_NUMBER for h in hits):
+            numbers = ", ".join(f"§ {n}" for n in facts.paragraph_numbers)
+            return f"{numbers} finns inte i protokollen{_meeting_words(facts)}."
+        if facts.names_meeting and (facts.meeting_dated or not facts.dated):
+            mask = self.searcher.preferred(facts)
+            if mask is not None and not mask.any():
+                return f"Jag hittar inget protokoll{_meeting_words(facts)} i arkivet."
+        return None
+
+
+def _meeting_words(facts: QuestionFacts) -> str:
+    """` från Kommunstyrelsen, Göteborgs Stad, 2025-03-12` from the names the question matched."""
+    f = facts.filters
+    names = [*f.bodies, *f.organisations]
+    when = "" if not f.date_from else (f.date_from if f.date_from == f.date_to else f"{f.date_from}–{f.date_to}")
+    words = ", ".join([*names, when] if when else names)
+    return f" från {words}" if words else ""
+
+
+__all__ = ["Answer", "Answerer", "Part", "Prepared", "compose", "render"]

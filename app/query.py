@@ -1,0 +1,197 @@
+"""What a question says besides its topic: case numbers, § numbers, the meeting (body, organisation,
+date), people, places the archive lacks, and what kind of answer it wants. Pure: text and the index's
+names in, a `QuestionFacts` out.
+"""
+
+from __future__ import annotations
+
+import calendar
+import enum
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from app.places import find_places, organisation_places, place_key
+from indexer.identifiers import CASE_CUES, CASE_IN_QUESTION, CaseRef, case_refs
+from indexer.models import Filters
+from indexer.parse_header import SWEDISH_MONTHS
+
+
+class Kind(enum.StrEnum):
+    """What the question asks for, which decides the shape of the answer."""
+
+    LOOKUP = "lookup"  # a case number or a § of a named meeting
+    MEETING = "meeting"  # the meeting itself: chair, secretary, justerare, attendance, place, time
+    TOPIC = "topic"  # a matter followed across meetings
+    DECISION = "decision"  # what was decided about something
+    FACT = "fact"  # anything else: an amount, a name, a date, a reason
+
+
+_MONTHS = "|".join(SWEDISH_MONTHS)
+_ISO_DATE = re.compile(r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b")
+_DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})(?:\s*:?e)?\s+({_MONTHS})\s+((?:19|20)\d\d)\b", re.IGNORECASE)
+_MONTH_YEAR = re.compile(rf"\b({_MONTHS})\s+((?:19|20)\d\d)\b", re.IGNORECASE)
+DATE_PHRASE = re.compile("|".join(p.pattern for p in (_ISO_DATE, _DAY_MONTH_YEAR, _MONTH_YEAR)), re.IGNORECASE)
+"""A meeting date as questions write it (a day, or a month of a year)."""
+MEETING_CUE = re.compile(r"\b(?:sammanträde\w*|möte\w*|mötte\w*|träffades|sammanträdde|protokoll\w*)\b", re.IGNORECASE)
+"""Words that make a month in the question the meeting's (“på sitt sammanträde i november 2023”), not the
+topic's (“delårsrapporten per augusti 2023”)."""
+_PARAGRAPH_NUMBER = re.compile(r"(?:§§?|\bparagraf(?:en)?|\bpunkt(?:en)?)\s*(\d{1,4})\b", re.IGNORECASE)
+
+KIND_PATTERNS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
+    (Kind.MEETING, re.compile(
+        r"^\W*(?:vem|vilka)\b[^?]*\b(?:ordförande|sekreterare|justera\w*|närvar\w*|frånvar\w*|ledamöter|ersättare"
+        r"|deltog|deltagare|tjänstgör\w*)"
+        r"|\b(?:var|när|hur länge)\b[^?]*\b(?:hölls|sammanträdde|träffades|möttes|pågick|justerades)\b"
+        r"|\bklockslag|\bvilka paragrafer omfattar|\bpå plats eller digitalt", re.IGNORECASE)),
+    (Kind.TOPIC, re.compile(
+        r"\b(?:hur har|hur behandlades|vad har hänt|vad hände med|följ|över tid|genom åren|hur gick det"
+        r"|vad blev utfallet|från \w+ till|först i|vilka (?:byten|förändringar)|vad har \w+(?: \w+)? (?:behandlat|"
+        r"gjort|tagit upp))\b", re.IGNORECASE)),
+    (Kind.DECISION, re.compile(r"\b(?:beslut\w*|beslöt|bifölls?|avslogs?|antogs?|godkändes?)\b", re.IGNORECASE)),
+)
+"""Question forms by kind, most specific first; measured on tests/eval/answers.jsonl question wording."""
+
+BODY_ABBREVIATIONS = {
+    "ks": "kommunstyrelsen", "kf": "kommunfullmäktige", "bun": "barn- och utbildningsnämnden",
+    "sn": "socialnämnden", "kfn": "kultur- och fritidsnämnden", "tn": "tekniska nämnden",
+    "mbn": "miljö- och byggnadsnämnden", "bn": "byggnadsnämnden", "un": "utbildningsnämnden",
+    "von": "vård- och omsorgsnämnden", "rf": "regionfullmäktige", "rs": "regionstyrelsen",
+}
+"""Abbreviations Swedish protocols and their readers use for bodies; one counts only when the index has the body."""
+
+GENERIC_NAME_WORDS = frozenset({"och", "för", "i", "av", "specifikt", "region", "kommun", "stad", "sveriges",
+                                "län", "kommunalförbund", "stads"})
+"""Words of body and organisation names that name no particular one."""
+
+BODY_STEM_MIN = 5
+"""A question word names a body when it starts with the stem of one of the body's words of at least
+5 letters (`kommunstyrelsens` → Kommunstyrelsen; `nämnd` alone is too short to pick one)."""
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionFacts:
+    """What a question names. `filters` holds the meeting words as index names; `unknown_places` are
+    municipalities or regions the index has no protocol from; `missing_meeting` is set when the question
+    names a meeting (body, organisation, date) the index does not hold."""
+
+    text: str
+    kind: Kind
+    cases: tuple[CaseRef, ...] = ()
+    case_cue: bool = False
+    paragraph_numbers: tuple[int, ...] = ()
+    filters: Filters = field(default_factory=Filters)
+    dated: bool = False
+    meeting_dated: bool = False
+    people: tuple[str, ...] = ()
+    unknown_places: tuple[str, ...] = ()
+
+    @property
+    def names_meeting(self) -> bool:
+        return not self.filters.is_empty
+
+
+def _stem(word: str) -> str:
+    """A name word without its Swedish definite/genitive ending: `kommunstyrelsens` → `kommunstyrels`."""
+    for ending in ("ens", "ets", "en", "et", "ns", "s", "n"):
+        if word.endswith(ending) and len(word) - len(ending) >= BODY_STEM_MIN:
+            return word[: -len(ending)]
+    return word
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[\wåäöé]+", text.lower())
+
+
+def name_stems(name: str) -> list[str]:
+    """Stems of the particular words of a body or organisation name, in order (`Barn- och
+    utbildningsnämnden` → [`utbildningsnämnd`]; `Göteborgs Stad` → [`göteborg`])."""
+    return [_stem(w) for w in _words(name) if len(w) >= BODY_STEM_MIN and w not in GENERIC_NAME_WORDS]
+
+
+def _named(words: Sequence[str], stems: Sequence[str]) -> bool:
+    return any(w.startswith(s) and len(w) - len(s) <= 4 for w in words for s in stems)
+
+
+def find_bodies(text: str, bodies: Sequence[str]) -> tuple[str, ...]:
+    """Bodies of the index the question names, by a word of the name or a usual abbreviation (BUN, KS)."""
+    words = _words(text)
+    spelled = {BODY_ABBREVIATIONS[w] for w in words if w in BODY_ABBREVIATIONS}
+    found = []
+    for body in bodies:
+        stems = name_stems(body)
+        # The head word names the body: `samverkansråd` of "Specifikt samverkansråd för skola, …".
+        if body.lower() in spelled or (stems and _named(words, stems[:1])):
+            found.append(body)
+    if not found and re.search(r"\bfullmäktige", text, re.IGNORECASE):
+        found = [b for b in bodies if "fullmäktige" in b.lower()]
+    if not found and re.search(r"\b(?:riksdag|kammar)", text, re.IGNORECASE):
+        found = [b for b in bodies if b.lower() == "kammaren"]
+    return tuple(found)
+
+
+def find_organisations(text: str, organisations: Sequence[str]) -> tuple[str, ...]:
+    """Organisations of the index the question names: `Lomma`, `Göteborgs`, `riksdagen`, `Skaraborg`."""
+    words = _words(text)
+    places = {place_key(p) for p in find_places(text)}
+    found = []
+    for name in organisations:
+        own = {place_key(p) for p in organisation_places(name)}
+        if (own & places) or _named(words, name_stems(name)):
+            found.append(name)
+    return tuple(found)
+
+
+def _date_range(text: str) -> tuple[str | None, str | None]:
+    """The meeting date the question names: one day, or a month of a year."""
+    if m := _ISO_DATE.search(text):
+        return m.group(0), m.group(0)
+    if m := _DAY_MONTH_YEAR.search(text):
+        day = f"{m[3]}-{SWEDISH_MONTHS[m[2].lower()]:02d}-{int(m[1]):02d}"
+        return day, day
+    if m := _MONTH_YEAR.search(text):
+        year, month = int(m[2]), SWEDISH_MONTHS[m[1].lower()]
+        last = calendar.monthrange(year, month)[1]
+        return f"{year}-{month:02d}-01", f"{year}-{month:02d}-{last:02d}"
+    return None, None
+
+
+def question_kind(text: str, has_identifier: bool) -> Kind:
+    if has_identifier:
+        return Kind.LOOKUP
+    for kind, pattern in KIND_PATTERNS:
+        if pattern.search(text):
+            return kind
+    return Kind.FACT
+
+
+def analyse(text: str, organisations: Sequence[str], bodies: Sequence[str], case_prefixes: frozenset[str],
+            people: frozenset[str] | set[str]) -> QuestionFacts:
+    """Read the identifiers and meeting words of a question against the names an index holds."""
+    cue = bool(CASE_CUES.search(text))
+    cases = tuple(ref for ref in case_refs(text, CASE_IN_QUESTION)
+                  if ref.prefix in case_prefixes or cue or ref.written[: len(ref.prefix)].isupper())
+    rest = text
+    for ref in cases:
+        rest = rest.replace(ref.written, " ")
+    numbers = tuple(int(n) for n in _PARAGRAPH_NUMBER.findall(rest))
+    date_from, date_to = _date_range(rest)
+    exact_day = date_from is not None and date_from == date_to
+    named_bodies = find_bodies(rest, bodies)
+    named_orgs = find_organisations(rest, organisations)
+    known_places = {place_key(p) for org in organisations for p in organisation_places(org)}
+    unknown = tuple(p for p in find_places(rest) if place_key(p) not in known_places)
+    lowered = " ".join(rest.lower().split())
+    named_people = tuple(sorted(p for p in people if p in lowered))
+    return QuestionFacts(
+        text=text,
+        kind=question_kind(text, bool(cases) or bool(numbers)),
+        cases=cases,
+        case_cue=cue,
+        paragraph_numbers=numbers,
+        filters=Filters(named_orgs, named_bodies, date_from, date_to),
+        dated=date_from is not None,
+        meeting_dated=exact_day or (date_from is not None and bool(MEETING_CUE.search(rest))),
+        people=named_people,
+        unknown_places=unknown,
+    )

@@ -1,0 +1,128 @@
+"""Answers over the whole corpus (fake embedder): named paragraphs first, verifiable text, honest misses."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from app.answer import Answer, Answerer, render
+from app.evaluate import load_questions
+from app.search import Searcher
+from indexer.models import HEADER
+from tests.conftest import ROOT
+
+FIXED_SENTENCES = re.compile(
+    r"Jag hittar inget i protokollen om .*?\.|Närmast kommer: |Arkivet har inga protokoll från .*?, så jag hittar "
+    r"inget i protokollen om .*?\.|Ärendet .*? finns inte i protokollen\.|§ [\d, §]+ finns inte i protokollen"
+    r"(?: från [^.]*)?\.|Jag hittar inget protokoll(?: från [^.]*)? i arkivet\.")
+
+
+@pytest.fixture(scope="module")
+def answerer(searcher: Searcher) -> Answerer:
+    return Answerer(searcher)
+
+
+FRAMING_WORDS = re.compile(r"\[\d+\]|§|\bpunkt\b|\bodaterat\b|\b(?:ordförande|sekreterare|justerare|frånvarande"
+                           r"|beslutande|plats)\b")
+
+
+def assert_verifiable(answer: Answer, answerer: Answerer) -> None:
+    """Every quote is its citation's text at its offsets; framing holds only parsed fields and fixed words."""
+    assert answer.answer == render(answer.parts)
+    protocols = {p.source: p for p in answerer.searcher.index.protocols}
+    fields: set[str] = set()
+    for hit in answer.citations:
+        protocol = protocols[hit.file]
+        fields |= {hit.body, hit.organisation, hit.date or "", hit.paragraph, hit.case_number or "",
+                   protocol.place or ""}
+        fields |= {p.name for p in protocol.participants}
+    for part in answer.parts:
+        if part.citation:
+            hit = answer.citations[part.citation - 1]
+            assert hit.text[part.start : part.end] == part.text
+            assert f"»{part.text}« [{part.citation}]" in answer.answer
+            continue
+        rest = FIXED_SENTENCES.sub(" ", part.text)
+        for value in sorted(fields - {""}, key=len, reverse=True):
+            rest = rest.replace(value, " ")
+        rest = FRAMING_WORDS.sub(" ", rest)
+        assert not re.findall(r"\w+", rest), (part.text, rest)
+
+
+def test_every_answer_to_the_question_sets_is_verifiable(answerer: Answerer) -> None:
+    questions = [q for name in ("answers", "dev") for q in load_questions(ROOT / "tests" / "eval" / f"{name}.jsonl")]
+    for question in questions:
+        assert_verifiable(answerer.answer(question.question), answerer)
+
+
+def test_a_case_number_brings_its_paragraphs_first_newest_first(answerer: Answerer) -> None:
+    answer = answerer.answer("Vad beslutades i ärende SLK-2024-00704?")
+    assert answer.confident and answer.kind == "lookup"
+    assert [(h.date, h.paragraph, h.match) for h in answer.citations[:3]] == [
+        ("2025-06-12", "345", "case_number"), ("2025-01-15", "29", "case_number"),
+        ("2024-12-11", "1039", "case_number")]
+    # The answer follows the matter in date order.
+    text = answer.answer
+    assert text.index("2024-12-11") < text.index("2025-01-15") < text.index("2025-06-12")
+
+
+def test_a_question_that_is_only_a_case_number_works(answerer: Answerer) -> None:
+    answer = answerer.answer("bun/2023:196")
+    assert answer.confident and answer.citations[0].case_number == "BUN/2023:196"
+
+
+def test_a_case_number_that_does_not_exist(answerer: Answerer) -> None:
+    answer = answerer.answer("Vad beslutades i ärende SLK-2025-09999?")
+    assert not answer.confident
+    assert answer.answer.startswith("Ärendet SLK-2025-09999 finns inte i protokollen.")
+    assert answer.citations  # the closest paragraphs are still listed
+
+
+def test_a_paragraph_of_a_named_meeting(answerer: Answerer) -> None:
+    answer = answerer.answer("Vad beslutade kommunfullmäktige i Göteborg den 26 februari 2026 under § 45?")
+    first = answer.citations[0]
+    assert (first.file, first.paragraph, first.match) == ("Goteborg_Kommunfullmaktige_2026-02-26.txt", "45",
+                                                           "paragraph_number")
+    missing = answerer.answer("Kommunstyrelsen i Göteborg 12 mars 2025 § 260")
+    assert not missing.confident and "§ 260 finns inte i protokollen" in missing.answer
+
+
+def test_the_meeting_named_in_the_question_ranks_first(answerer: Answerer) -> None:
+    answer = answerer.answer("Vad beslutade kommunstyrelsen den 12 mars 2025 om medborgarvittnen?")
+    assert {h.date for h in answer.citations} == {"2025-03-12"}
+    assert all(h.body == "Kommunstyrelsen" for h in answer.citations)
+
+
+def test_a_meeting_the_archive_does_not_hold(answerer: Answerer) -> None:
+    answer = answerer.answer("Vad beslutade kommunstyrelsen i Göteborg på sitt sammanträde den 9 april 2025?")
+    assert not answer.confident and answer.answer.startswith("Jag hittar inget protokoll från")
+
+
+def test_questions_about_the_meeting_are_answered_from_its_header(answerer: Answerer) -> None:
+    answer = answerer.answer("Vem är ordförande i socialnämnden i Lomma?")
+    head = answer.citations[0]
+    assert answer.confident and answer.kind == "meeting" and head.paragraph == HEADER
+    assert head.file == "Lomma_Socialnamnden_2026-05-05.txt" and "Jens Thystrup" in head.quote
+    assert answer.answer.startswith("ordförande: Jens Thystrup")
+    place = answerer.answer("Var hölls socialnämndens sammanträde i Lomma den 5 maj 2026?")
+    assert place.citations[0].quote == "Lomma kommun, Sessionssalen, Alnarp"
+
+
+@pytest.mark.parametrize("question", [
+    "Vad har Malmö beslutat om skolskjuts?",
+    "Vad kostade renoveringen av Gothia Towers?",
+])
+def test_what_the_protocols_do_not_hold_is_said(answerer: Answerer, question: str) -> None:
+    answer = answerer.answer(question)
+    assert not answer.confident
+    assert "hittar inget i protokollen om" in answer.answer
+    assert answer.citations
+
+
+def test_a_decision_question_quotes_the_decision(answerer: Answerer) -> None:
+    answer = answerer.answer("Vad beslutade barn- och utbildningsnämnden i Lomma om avstämningsdagar för ersättning "
+                             "till fristående huvudmän?")
+    quoted = [p for p in answer.parts if p.citation]
+    hit = answer.citations[quoted[0].citation - 1]
+    assert hit.decision and quoted[0].text in hit.decision

@@ -1,0 +1,38 @@
+"""The confidence rule: a question's specific words must be in the best hits."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.confidence import is_confident, signals, specific_words
+from indexer.models import EXAMPLE_PROTOCOL, Hit
+
+
+def hit(text: str, date: str = "2024-08-23") -> Hit:
+    return Hit(rank=1, score=10.0, file="f.txt", paragraph="97", title="Statsbidrag", case_number=None,
+               organisation="Skaraborgs Kommunalförbund", body="Skol- och utbildningschefer", date=date,
+               citation="c", text=text, quote=text)
+
+
+@pytest.mark.parametrize(("question", "words"), [
+    ("Vad kostade renoveringen av Gothia Towers?", ["Gothia", "Towers"]),
+    ("Hur mycket statsbidrag fick Skaraborg för regionalt yrkesvux 2024?", ["2024"]),
+    ("Vad beslutade kommunstyrelsen om SD:s förslag den 12 mars 2025?", []),
+    ("Vad hände med Moderaternas motion om parkering?", []),
+    ("Hur många ledamöter har KD i fullmäktige?", []),
+    ("Vad gör RUC vid Örebro universitet?", ["RUC", "Örebro"]),
+])
+def test_specific_words(question: str, words: list[str]) -> None:
+    assert specific_words(question, ["Skaraborgs Kommunalförbund", "Kommunstyrelsen"]) == words
+
+
+def test_a_year_or_name_the_best_hits_lack_is_uncovered() -> None:
+    text = EXAMPLE_PROTOCOL.paragraphs[0].text  # "... statsbidrag för regionalt yrkesvux 2025 ..."
+    found = signals("Hur mycket statsbidrag fick yrkesvux 2024?", [hit(text)])
+    assert found.uncovered == ("2024",) and not is_confident(found)
+    assert is_confident(signals("Hur mycket statsbidrag fick yrkesvux 2025?", [hit(text)]))
+    assert signals("Vad sa Johan Strömbergs kollega?", [hit(text)]).uncovered == ()
+
+
+def test_no_hits_is_not_confident_when_the_question_names_something() -> None:
+    assert not is_confident(signals("Vad kostade Gothia Towers?", []))

@@ -1,0 +1,101 @@
+"""What a question names: case numbers, § numbers, the meeting, places the archive lacks, and its kind."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.query import Kind, QuestionFacts, analyse, find_bodies, find_organisations
+
+ORGANISATIONS = ("Göteborgs Stad", "Lomma kommun", "Region Örebro län", "Skaraborgs Kommunalförbund",
+                 "Sveriges riksdag")
+BODIES = ("Barn- och utbildningsnämnden", "Kammaren", "Kommunfullmäktige", "Kommunstyrelsen",
+          "Skol- och utbildningschefer", "Socialnämnden",
+          "Specifikt samverkansråd för skola, utbildning och kompetensförsörjning")
+PREFIXES = frozenset({"SLK", "BUN", "SN", "KFN"})
+
+
+def facts(text: str, people: frozenset[str] = frozenset()) -> QuestionFacts:
+    return analyse(text, ORGANISATIONS, BODIES, PREFIXES, people)
+
+
+@pytest.mark.parametrize(("question", "bodies"), [
+    ("Vad beslutade kommunstyrelsen om parkering?", ("Kommunstyrelsen",)),
+    ("Vad sa kommunstyrelsens ordförande?", ("Kommunstyrelsen",)),
+    ("KS Göteborg 2024-11-20 § 949", ("Kommunstyrelsen",)),
+    ("BUN § 66 2023-10-10", ("Barn- och utbildningsnämnden",)),
+    ("Hur röstade fullmäktige om budgeten?", ("Kommunfullmäktige",)),
+    ("Vad tog samverkansrådet upp?", ("Specifikt samverkansråd för skola, utbildning och kompetensförsörjning",)),
+    ("Vad beslutade riksdagen?", ("Kammaren",)),
+    ("Vad kostar utbildningen?", ()),
+    ("Vad beslutade nämnden?", ()),
+])
+def test_bodies_named_in_a_question(question: str, bodies: tuple[str, ...]) -> None:
+    assert find_bodies(question, BODIES) == bodies
+
+
+@pytest.mark.parametrize(("question", "organisations"), [
+    ("Vad har Lomma beslutat om skolskjuts?", ("Lomma kommun",)),
+    ("Vad beslutade Göteborgs kommunstyrelse?", ("Göteborgs Stad",)),
+    ("vad beslutade göteborg om västlänken", ("Göteborgs Stad",)),
+    ("Vad tog skolcheferna i Skaraborg upp?", ("Skaraborgs Kommunalförbund",)),
+    ("Vad gör Region Örebro län för skolan?", ("Region Örebro län",)),
+    ("Vad är Göteborgsförslaget?", ()),
+])
+def test_organisations_named_in_a_question(question: str, organisations: tuple[str, ...]) -> None:
+    assert find_organisations(question, ORGANISATIONS) == organisations
+
+
+@pytest.mark.parametrize(("question", "date_from", "date_to", "meeting_dated"), [
+    ("Vad beslutade kommunstyrelsen den 12 mars 2025?", "2025-03-12", "2025-03-12", True),
+    ("KS 2025-03-12 § 203", "2025-03-12", "2025-03-12", True),
+    ("Vad beslutades om medborgarvittnena i mars 2025?", "2025-03-01", "2025-03-31", False),
+    ("Vad beslutade nämnden på sitt sammanträde i november 2023?", "2023-11-01", "2023-11-30", True),
+    ("Hur mycket statsbidrag fick yrkesvux 2025?", None, None, False),
+])
+def test_meeting_dates(question: str, date_from: str | None, date_to: str | None, meeting_dated: bool) -> None:
+    found = facts(question)
+    assert (found.filters.date_from, found.filters.date_to, found.meeting_dated) == (date_from, date_to,
+                                                                                    meeting_dated)
+
+
+def test_case_numbers_and_paragraph_numbers() -> None:
+    found = facts("Vad hände i ärende slk-2024-00704 och BUN/2023:18?")
+    assert [r.key for r in found.cases] == ["SLK2024:704", "BUN2023:18"] and found.kind is Kind.LOOKUP
+    found = facts("Kommunstyrelsen 12 mars 2025 § 203")
+    assert found.paragraph_numbers == (203,) and found.filters.bodies == ("Kommunstyrelsen",)
+    assert facts("Punkt 8 på mötet i samverkansrådet").paragraph_numbers == (8,)
+
+
+def test_a_date_is_not_taken_for_a_case_number() -> None:
+    found = facts("Vad beslutade nämnden den 2024-03-12?")
+    assert found.cases == () and found.filters.date_from == "2024-03-12"
+
+
+def test_an_unknown_prefix_counts_only_with_a_case_word_or_in_capitals() -> None:
+    assert [r.key for r in facts("Vad gäller ärende ks 2024/15?").cases] == ["KS2024:15"]
+    assert [r.key for r in facts("Dnr KS 2024/15").cases] == ["KS2024:15"]
+    assert facts("utan 2024-15 något").cases == ()
+
+
+def test_places_the_archive_lacks() -> None:
+    assert facts("Hur röstade kommunfullmäktige i Malmö om en mobilfri skola?").unknown_places == ("Malmö",)
+    assert facts("Vad har Lomma beslutat om skolskjuts?").unknown_places == ()
+    assert facts("Vad beslutade Mölndals kommunstyrelse om budgeten?").unknown_places == ("Mölndal",)
+
+
+def test_people_named() -> None:
+    assert facts("Vad yrkade Axel Josefson om parkering?", frozenset({"axel josefson", "jonas attenius"})
+                 ).people == ("axel josefson",)
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("Vem var ordförande på mötet den 5 maj 2026?", Kind.MEETING),
+    ("Var hölls socialnämndens sammanträde?", Kind.MEETING),
+    ("Hur har motionen om hydroponisk odling behandlats?", Kind.TOPIC),
+    ("Följ motionen om brukarrum genom kommunstyrelsen och fullmäktige.", Kind.TOPIC),
+    ("Vad beslutades om yrkesvux?", Kind.DECISION),
+    ("Hur mycket statsbidrag fick yrkesvux?", Kind.FACT),
+    ("SLK-2024-00704", Kind.LOOKUP),
+])
+def test_question_kinds(question: str, kind: Kind) -> None:
+    assert facts(question).kind is kind

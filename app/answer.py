@@ -185,12 +185,15 @@ def _person_at(text: str, asked: Sequence[tuple[str, list[str]]]) -> int:
 
 
 def header_hit(protocol: Protocol, question: str, score: float, idf: Callable[[str, float], float],
-               asked: Sequence[tuple[str, list[str]]] = ()) -> Hit:
+               asked: Sequence[tuple[str, list[str]]] = (), people: Sequence[str] = ()) -> Hit:
     """A protocol's header as a hit, quoting the header line that answers a meeting question: the line
-    naming the first person asked about, or the place, else the lines holding the question's words or
-    its answer kind."""
+    naming a person the question names, or the first person of the role asked about, or the place, else
+    the lines holding the question's words or its answer kind."""
     text = protocol.header
-    at = _person_at(text, asked)
+    lowered = text.lower()
+    at = next((i for person in people if (i := lowered.find(person)) >= 0), -1)
+    if at < 0:
+        at = _person_at(text, asked)
     if at < 0 and protocol.place and PLACE_QUESTION.search(question):
         at = text.find(protocol.place)
     if at >= 0:
@@ -250,7 +253,7 @@ class Answerer:
             if protocol is not None:
                 asked = asked_people(protocol, prepared.text)
                 head = header_hit(protocol, prepared.text, hits[0].score if hits else 0.0,
-                                  self.searcher.index.keyword.idf, asked)
+                                  self.searcher.index.keyword.idf, asked, facts.people)
                 hits = [head] + [replace(h, rank=h.rank + 1) for h in hits[: k - 1]]
         decisions = [h.decision for h in hits]
         tables = self.searcher.index.tables
@@ -269,7 +272,7 @@ class Answerer:
 
     def _meeting(self, facts: QuestionFacts, filters: Filters | None, hits: Sequence[Hit]) -> Protocol | None:
         """The protocol a meeting question is about: the one its meeting words name, else the best hit's."""
-        mask = self.searcher.preferred(facts)
+        mask = self.searcher.preferred(facts, people=False)
         tables = self.searcher.index.tables
         if mask is not None and mask.any():
             counts = np.bincount(tables.paragraph_protocol[mask], minlength=len(self.searcher.index.protocols))
@@ -281,8 +284,11 @@ class Answerer:
     def _missing(self, facts: QuestionFacts, filters: Filters | None, hits: Sequence[Hit]) -> str | None:
         """The fixed sentence for a question naming what the archive lacks, or None."""
         texts = [h.text.lower() for h in hits[:SPECIFIC_HITS]]
-        absent = [p for p in facts.unknown_places if not any(place_key(p) in t for t in texts)]
-        if absent:  # a place the best hits mention (a study trip to Södertälje) is a topic, not the archive
+        # A place named as the body that decided is outside the archive; a place the best hits mention
+        # otherwise (a study trip to Södertälje) is a topic.
+        absent = [p for p in facts.unknown_places
+                  if p in facts.unknown_organisations or not any(place_key(p) in t for t in texts)]
+        if absent:
             return (f"Arkivet har inga protokoll från {', '.join(absent)}, så jag hittar inget i "
                     f"protokollen om {_topic_words(facts.text)}.")
         if facts.cases and not any(h.match == MATCH_CASE for h in hits):
@@ -291,7 +297,7 @@ class Answerer:
             numbers = ", ".join(f"§ {n}" for n in facts.paragraph_numbers)
             return f"{numbers} finns inte i protokollen{_meeting_words(facts)}."
         if facts.names_meeting and (facts.meeting_dated or not facts.dated):
-            mask = self.searcher.preferred(facts)
+            mask = self.searcher.preferred(facts, people=False)
             if mask is not None and not mask.any():
                 return f"Jag hittar inget protokoll{_meeting_words(facts)} i arkivet."
         return None

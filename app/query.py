@@ -40,9 +40,10 @@ _PARAGRAPH_NUMBER = re.compile(r"(?:§§?|\bparagraf(?:en)?|\bpunkt(?:en)?)\s*(\
 
 KIND_PATTERNS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
     (Kind.MEETING, re.compile(
-        r"^\W*(?:vem|vilka)\b[^?]*\b(?:ordförande|sekreterare|justera\w*|närvar\w*|frånvar\w*|ledamöter|ersättare"
-        r"|deltog|deltagare|tjänstgör\w*)"
-        r"|\b(?:var|när|hur länge)\b[^?]*\b(?:hölls|sammanträdde|träffades|möttes|pågick|justerades)\b"
+        r"^\W*(?:vem|vilka)\s+(?:var|är|blev)\s+(?:\w+s\s+)?(?:ordförande|sekreterare|justerare)\b"
+        r"|^\W*vem\s+(?:justerade|ledde|skrev under|tjänstgjorde|var sekreterare)\b"
+        r"|^\W*vilka\s+(?:ledamöter|ersättare|tjänstgörande|var närvarande|var frånvarande|deltog|närvarade)\b"
+        r"|^\W*(?:var|när|hur länge)\b[^?]*\b(?:hölls|sammanträdde|träffades|möttes|pågick|justerades)\b"
         r"|\bklockslag|\bvilka paragrafer omfattar|\bpå plats eller digitalt", re.IGNORECASE)),
     (Kind.TOPIC, re.compile(
         r"\b(?:hur har|hur behandlades|vad har hänt|vad hände med|följ|över tid|genom åren|hur gick det"
@@ -64,6 +65,15 @@ GENERIC_NAME_WORDS = frozenset({"och", "för", "i", "av", "specifikt", "region",
                                 "län", "kommunalförbund", "stads"})
 """Words of body and organisation names that name no particular one."""
 
+_ORGANISATION_WORDS = r"(?:kommun\w*|stad\w*|\w*fullmäktige\w*|\w*styrelse\w*|\w*nämnd\w*|region\w*)"
+PLACE_AS_ORGANISATION = (
+    r"\b{place}s?\s+" + _ORGANISATION_WORDS,  # "Burlövs kommunfullmäktige", "Malmö stad"
+    _ORGANISATION_WORDS + r"\s+(?:i|från)\s+{place}\b",  # "kommunfullmäktige i Malmö"
+    r"\b{place}s?\s+(?:har\s+|hade\s+)?(?:beslutat|beslutade|beslöt|röstade)\b",  # "Malmö har beslutat"
+    r"\b(?:har|hade|beslutade|beslöt)\s+{place}s?\b",  # "Vad har Malmö beslutat"
+)
+"""How a question names a place as the body that decided, not as a topic (“studieresan till Södertälje”)."""
+
 BODY_STEM_MIN = 5
 """A question word names a body when it starts with the stem of one of the body's words of at least
 5 letters (`kommunstyrelsens` → Kommunstyrelsen; `nämnd` alone is too short to pick one)."""
@@ -72,7 +82,8 @@ BODY_STEM_MIN = 5
 @dataclass(frozen=True, slots=True)
 class QuestionFacts:
     """What a question names. `filters` holds the meeting words as index names; `unknown_places` are
-    municipalities or regions the index has no protocol from; `missing_meeting` is set when the question
+    municipalities or regions the index has no protocol from, and `unknown_organisations` those of them
+    the question names as the body that decided; `missing_meeting` is set when the question
     names a meeting (body, organisation, date) the index does not hold."""
 
     text: str
@@ -85,6 +96,7 @@ class QuestionFacts:
     meeting_dated: bool = False
     people: tuple[str, ...] = ()
     unknown_places: tuple[str, ...] = ()
+    unknown_organisations: tuple[str, ...] = ()
 
     @property
     def names_meeting(self) -> bool:
@@ -194,4 +206,10 @@ def analyse(text: str, organisations: Sequence[str], bodies: Sequence[str], case
         meeting_dated=exact_day or (date_from is not None and bool(MEETING_CUE.search(rest))),
         people=named_people,
         unknown_places=unknown,
+        unknown_organisations=tuple(p for p in unknown if _as_organisation(rest, p)),
     )
+
+
+def _as_organisation(text: str, place: str) -> bool:
+    name = re.escape(place.removeprefix("Region "))
+    return any(re.search(pattern.format(place=name), text, re.IGNORECASE) for pattern in PLACE_AS_ORGANISATION)

@@ -99,3 +99,18 @@ def test_people_named() -> None:
 ])
 def test_question_kinds(question: str, kind: Kind) -> None:
     assert facts(question).kind is kind
+
+
+@pytest.mark.parametrize("question", [
+    "Vem ersatte Carina Ohlsson som riksdagsledamot?",
+    "Vad hände med förslaget om nattåg när fullmäktige möttes i juni 2025?",
+    "Vem frågade kommunstyrelsens ordförande om kollektivavtal under frågestunden?",
+])
+def test_questions_about_a_paragraph_are_not_about_the_meeting(question: str) -> None:
+    assert facts(question).kind is not Kind.MEETING
+
+
+def test_a_place_named_as_the_body_that_decided() -> None:
+    assert facts("Vad har Burlövs kommunfullmäktige beslutat om familjerätten?").unknown_organisations == ("Burlöv",)
+    assert facts("Vad har Malmö beslutat om skolskjuts?").unknown_organisations == ("Malmö",)
+    assert facts("Vad kostade studieresan till Södertälje?").unknown_organisations == ()

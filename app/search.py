@@ -7,6 +7,7 @@ candidate paragraphs plus a fixed sample: nothing grows with the number of chunk
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -101,10 +102,14 @@ def single_threaded_blas() -> None:
 class Searcher:
     """Searches one loaded index with one embedder; build once, ask many questions (thread-safe)."""
 
-    def __init__(self, index: StoredIndex, embedder: Embedder) -> None:
+    def __init__(self, index: StoredIndex, embedder: Embedder,
+                 keyword_query: Callable[[str], Mapping[str, float]] | None = None) -> None:
+        """`keyword_query` (for experiments, bench/wordforms.py) replaces `analyze_query` for BM25: a
+        question's stems with weights, e.g. synonyms below 1."""
         single_threaded_blas()
         self.index = index
         self.embedder = embedder
+        self._keyword_query = keyword_query
         tables = index.tables
         self._doc_paragraph = tables.chunk_paragraph[tables.keyword_chunk].astype(np.int64)
         n = tables.n_paragraphs
@@ -151,7 +156,7 @@ class Searcher:
         if tables.n_chunks == 0 or k <= 0 or (allowed is not None and not allowed.any()):
             return Ranked(np.zeros(0, np.int64), np.zeros(0, np.float64), np.zeros(0, np.int64))
         query = self.embedder.embed_query(text)
-        docs, doc_scores = self.index.keyword.scores(analyze_query(text))
+        docs, doc_scores = self._keyword_scores(text)
         candidates = self._candidates(query, docs, doc_scores, allowed, k)
         chunk_ids, owner = expand_ranges(tables.paragraph_chunks[candidates])
         is_window = tables.chunk_is_window[chunk_ids]
@@ -164,6 +169,12 @@ class Searcher:
         best = top_k(fused, k, tiebreak=candidates)
         windows = _best_windows(best, chunk_ids, owner, is_window, similarity)
         return Ranked(candidates[best], fused[best], windows)
+
+    def _keyword_scores(self, text: str) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
+        if self._keyword_query is None:
+            return self.index.keyword.scores(analyze_query(text))
+        weighted = self._keyword_query(text)
+        return self.index.keyword.scores(list(weighted), list(weighted.values()))
 
     def _candidates(self, query: NDArray[np.float32], docs: NDArray[np.int64], doc_scores: NDArray[np.float32],
                     allowed: NDArray[np.bool_] | None, k: int) -> NDArray[np.int64]:

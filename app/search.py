@@ -7,7 +7,7 @@ candidate paragraphs plus a fixed sample: nothing grows with the number of chunk
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -143,10 +143,14 @@ class Prepared:
 class Searcher:
     """Searches one loaded index with one embedder; build once, ask many questions (thread-safe)."""
 
-    def __init__(self, index: StoredIndex, embedder: Embedder) -> None:
+    def __init__(self, index: StoredIndex, embedder: Embedder,
+                 keyword_query: Callable[[str], Mapping[str, float]] | None = None) -> None:
+        """`keyword_query` (for experiments, bench/wordforms.py) replaces `analyze_query` for BM25: a
+        question's stems with weights, e.g. synonyms below 1."""
         single_threaded_blas()
         self.index = index
         self.embedder = embedder
+        self._keyword_query = keyword_query
         tables = index.tables
         self._doc_paragraph = tables.chunk_paragraph[tables.keyword_chunk].astype(np.int64)
         n = tables.n_paragraphs
@@ -174,8 +178,14 @@ class Searcher:
         text = clean_query(question)
         tables = self.index.tables
         facts = analyse(text, tables.organisations, tables.bodies, self._case_prefixes, self._people)
-        docs, doc_scores = self.index.keyword.scores(analyze_query(text))
+        docs, doc_scores = self._keyword_scores(text)
         return Prepared(text, facts, self.embedder.embed_query(text), docs, doc_scores)
+
+    def _keyword_scores(self, text: str) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
+        if self._keyword_query is None:
+            return self.index.keyword.scores(analyze_query(text))
+        weighted = self._keyword_query(text)
+        return self.index.keyword.scores(list(weighted), list(weighted.values()))
 
     def search(self, query: str, k: int = 10, filters: Filters | None = None) -> list[Hit]:
         """The k best paragraphs the filters allow, as cited hits with a quote: paragraphs the question

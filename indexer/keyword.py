@@ -7,7 +7,7 @@ import math
 import re
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -84,26 +84,32 @@ _FILES = {"data": "data.csc.index.npy", "indices": "indices.csc.index.npy", "ind
 """bm25s's file names: a folder bm25s.BM25.load can read too."""
 
 
-def build_keyword_index(texts: Iterable[str], folder: Path) -> None:
+def build_keyword_index(texts: Iterable[str], folder: Path,
+                        analyzer: Callable[[str], Mapping[str, float]] | None = None) -> None:
     """Score every (term, document) pair with Lucene BM25 and save the term × document CSC matrix.
+
+    `analyzer` (for experiments, bench/wordforms.py) gives a text's terms with weighted frequencies,
+    e.g. compound parts at a fraction of a word; a document's length is then the sum of its weights.
+    Without it, a term's frequency is how often `analyze` yields it.
 
     The same scores and files as bm25s (`BM25(method="lucene").index(...).save(...)`, tested), built
     streaming: bm25s wants every document's token list in memory at once, about 5 GB of Python
     strings for a million chunks; here a document is counted and dropped, leaving int32 arrays.
     """
     vocab: dict[str, int] = {}
-    terms, docs, freqs, lengths = array("i"), array("i"), array("i"), array("i")
+    terms, docs = array("i"), array("i")
+    freqs, lengths = array("f"), array("f")
     for doc, text in enumerate(texts):
-        tokens = analyze(text) or [EMPTY_DOCUMENT]
-        lengths.append(len(tokens))
-        for token, tf in Counter(tokens).items():
+        counts = (Counter(analyze(text)) if analyzer is None else analyzer(text)) or {EMPTY_DOCUMENT: 1.0}
+        lengths.append(float(sum(counts.values())))
+        for token, tf in counts.items():
             terms.append(vocab.setdefault(token, len(vocab)))
             docs.append(doc)
             freqs.append(tf)
     term = np.frombuffer(terms, dtype=np.int32)
     doc_ids = np.frombuffer(docs, dtype=np.int32)
-    tf_values = np.frombuffer(freqs, dtype=np.int32).astype(np.float32)
-    doc_length = np.frombuffer(lengths, dtype=np.int32).astype(np.float32)
+    tf_values = np.frombuffer(freqs, dtype=np.float32)
+    doc_length = np.frombuffer(lengths, dtype=np.float32)
     n_docs = int(doc_length.size)
     df = np.bincount(term, minlength=len(vocab))
     idf = np.log(1 + (n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
@@ -158,14 +164,28 @@ class KeywordIndex:
         ids = np.asarray([self.vocab[t] for t in terms if t in self.vocab], dtype=np.int64)
         return ids[ids < self._terms]
 
-    def scores(self, terms: Sequence[str]) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
-        """Documents that hold at least one of the terms, and their BM25 scores (others score 0)."""
-        ids = self.term_ids(terms)
+    def scores(self, terms: Sequence[str], weights: Sequence[float] | None = None,
+               ) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
+        """Documents that hold at least one of the terms, and their BM25 scores (others score 0).
+
+        `weights` (one per term, for experiments: bench/wordforms.py) scale each term's scores.
+        """
+        factors: list[float] | None = None
+        if weights is None:
+            ids = self.term_ids(terms)
+        else:
+            pairs = [(self.vocab[t], w) for t, w in zip(terms, weights, strict=True) if t in self.vocab]
+            pairs = [(i, w) for i, w in pairs if i < self._terms]
+            ids, factors = np.asarray([i for i, _ in pairs], dtype=np.int64), [w for _, w in pairs]
         if ids.size == 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         starts, ends = self._indptr[ids], self._indptr[ids + 1]
-        docs = np.concatenate([self._indices[s:e] for s, e in zip(starts.tolist(), ends.tolist())])
-        weights = np.concatenate([self._data[s:e] for s, e in zip(starts.tolist(), ends.tolist())])
+        spans = list(zip(starts.tolist(), ends.tolist()))
+        docs = np.concatenate([self._indices[s:e] for s, e in spans])
+        if factors is None:
+            values = np.concatenate([self._data[s:e] for s, e in spans])
+        else:
+            values = np.concatenate([self._data[s:e] * np.float32(f) for (s, e), f in zip(spans, factors)])
         unique, inverse = np.unique(docs, return_inverse=True)
-        summed = np.bincount(inverse, weights=weights, minlength=unique.size).astype(np.float32)
+        summed = np.bincount(inverse, weights=values, minlength=unique.size).astype(np.float32)
         return unique.astype(np.int64), summed

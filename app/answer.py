@@ -257,7 +257,11 @@ class Answerer:
                 hits = [head] + [replace(h, rank=h.rank + 1) for h in hits[: k - 1]]
         decisions = [h.decision for h in hits]
         tables = self.searcher.index.tables
-        found = signals(prepared.text, hits, (*tables.bodies, *tables.organisations, *facts.people),
+        # A question naming an organisation is answered by that organisation's paragraphs: its specific
+        # words count only there ("Vad beslutade Lomma om Västlänken?" is not answered by Göteborg's).
+        named = facts.filters.organisations
+        scope = [h for h in hits if h.organisation in named] if named else hits
+        found = signals(prepared.text, scope, (*tables.bodies, *tables.organisations, *facts.people),
                         self.searcher.index.keyword.idf)
         confident = missing is None and bool(hits) and (
             is_confident(found) or any(h.match in (MATCH_CASE, MATCH_NUMBER) for h in hits)
@@ -291,6 +295,9 @@ class Answerer:
         if absent:
             return (f"Arkivet har inga protokoll från {', '.join(absent)}, så jag hittar inget i "
                     f"protokollen om {_topic_words(facts.text)}.")
+        named = facts.filters.organisations
+        if named and hits and not any(h.organisation in named for h in hits[:SPECIFIC_HITS]):
+            return f"Jag hittar inget i protokollen från {', '.join(named)} om {_topic_words(facts.text)}."
         if facts.cases and not any(h.match == MATCH_CASE for h in hits):
             return f"Ärendet {', '.join(r.written for r in facts.cases)} finns inte i protokollen."
         if facts.paragraph_numbers and not any(h.match == MATCH_NUMBER for h in hits):

@@ -32,8 +32,8 @@ while the KF paragraph ranks first)."""
 STEM_MIN = 4
 """A specific word is found when its stem (at least 4 letters) is in the text: `Renovas` → `renova`."""
 
-PARTY = re.compile(r"(?:socialdemokrat|moderat|sverigedemokrat|vänsterpart|centerpart|liberal|kristdemokrat"
-                   r"|miljöpart|demokraterna|s|m|sd|v|c|l|kd|mp|d)(?:\w*|:s)$")
+PARTY = re.compile(r"(?:(?:socialdemokrat|moderat|sverigedemokrat|vänsterpart|centerpart|liberal|kristdemokrat"
+                   r"|miljöpart|demokraterna)\w*|(?:s|m|sd|v|c|l|kd|mp|d)(?::s)?)$")
 """Party names and letters: protocols name parties by letter, questions by name."""
 
 UNKNOWN_IDF = 8.0

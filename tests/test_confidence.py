@@ -36,3 +36,9 @@ def test_a_year_or_name_the_best_hits_lack_is_uncovered() -> None:
 
 def test_no_hits_is_not_confident_when_the_question_names_something() -> None:
     assert not is_confident(signals("Vad kostade Gothia Towers?", []))
+
+
+def test_party_names_are_skipped_but_not_words_that_start_like_party_letters() -> None:
+    assert specific_words("Vad beslutade Lomma om Västlänken och Centerpartiets motion?", ["Lomma kommun"]) == [
+        "Västlänken"]
+    assert specific_words("Hur röstade SD och MP om Skatteverket?") == ["Skatteverket"]

@@ -261,8 +261,7 @@ class Answerer:
         # words count only there ("Vad beslutade Lomma om Västlänken?" is not answered by Göteborg's).
         named = facts.filters.organisations
         scope = [h for h in hits if h.organisation in named] if named else hits
-        found = signals(prepared.text, scope, (*tables.bodies, *tables.organisations, *facts.people),
-                        self.searcher.index.keyword.idf)
+        found = signals(prepared.text, scope, (*tables.bodies, *tables.organisations, *facts.people))
         confident = missing is None and bool(hits) and (
             is_confident(found) or any(h.match in (MATCH_CASE, MATCH_NUMBER) for h in hits)
             or hits[0].paragraph == HEADER)
@@ -296,7 +295,8 @@ class Answerer:
             return (f"Arkivet har inga protokoll från {', '.join(absent)}, så jag hittar inget i "
                     f"protokollen om {_topic_words(facts.text)}.")
         named = facts.filters.organisations
-        if named and hits and not any(h.organisation in named for h in hits[:SPECIFIC_HITS]):
+        if named and hits and (not any(h.organisation in named for h in hits[:SPECIFIC_HITS]) or (
+                facts.kind is not Kind.MEETING and self.searcher.words_only_elsewhere(facts.text, named))):
             return f"Jag hittar inget i protokollen från {', '.join(named)} om {_topic_words(facts.text)}."
         if facts.cases and not any(h.match == MATCH_CASE for h in hits):
             return f"Ärendet {', '.join(r.written for r in facts.cases)} finns inte i protokollen."

@@ -1,27 +1,22 @@
-"""Does the best hit answer the question? Signals measured per question, and the rule that reads them.
+"""Does the best hit answer the question? The signals of a question and its hits, and the rule that reads them.
 
-The fused z-score alone cannot tell (issue #11: unanswerable questions scored 3.5–11.1, answerable ones
-from below that up), and neither can word coverage or the raw cosine: on the project's 343 questions
-(tests/eval/*.jsonl) unanswerable questions covered *more* of their words (median 0.35 vs 0.51 for
-answerable ones, but with a long answerable tail down to 0: paraphrases share few words by design) and
-had a *higher* best cosine (median 0.88 vs 0.89). What separates them is specific: a question the
-protocols cannot answer names something they never mention together with the topic — a place, a
-school, a company, a year (“Karstorpskolan”, “Gothia Towers”, “yrkesvux 2024” where the protocol has
-2025). So the rule is: every proper noun, acronym and number of the question must occur in one of the
-best hits (or be the year of its meeting). See docs/confidence.md for the calibration.
+On the project's 343 questions (tests/eval/*.jsonl, 34 of them unanswerable) neither the fused
+z-score, nor the share of the question's words the best paragraph holds (median 0.32 unanswerable vs
+0.48 answerable, and paraphrases go down to 0 by design), nor the archive's best cosine (0.88 vs 0.89)
+tells them apart: the unanswerable ones are near misses about topics the protocols have. What does is
+what the question names: a proper noun, acronym or number (“Gothia Towers”, “yrkesvux 2024” where the
+protocol has 2025) that none of the best hits contains. docs/answers.md has the calibration.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from app.cite import answer_pattern
 from app.query import DATE_PHRASE
-from indexer.keyword import QUESTION_WORDS, analyze_query, analyze_tokens, stem, words
-from indexer.sentences import quote_spans
+from indexer.keyword import QUESTION_WORDS, stem
 
 if TYPE_CHECKING:
     from indexer.models import Hit
@@ -35,9 +30,6 @@ STEM_MIN = 4
 PARTY = re.compile(r"(?:(?:socialdemokrat|moderat|sverigedemokrat|vänsterpart|centerpart|liberal|kristdemokrat"
                    r"|miljöpart|demokraterna)\w*|(?:s|m|sd|v|c|l|kd|mp|d)(?::s)?)$")
 """Party names and letters: protocols name parties by letter, questions by name."""
-
-UNKNOWN_IDF = 8.0
-"""Weight of a stem the archive never uses (the rarest stems of the bundled corpus weigh 7.4)."""
 
 _CAPITALISED = re.compile(r"(?<![\w-])[A-ZÅÄÖÉ][a-zåäöéü]+(?:-[A-ZÅÄÖÉa-zåäöéü]+)?")
 _ACRONYM = re.compile(r"(?<![\w-])[A-ZÅÄÖ]{2,6}(?![\w-])")
@@ -53,8 +45,6 @@ class Signals:
     specific: tuple[str, ...]
     uncovered: tuple[str, ...]
     score: float
-    typed: bool = False
-    evidence: float = 1.0
 
 
 def specific_words(question: str, known: Iterable[str] = ()) -> list[str]:
@@ -81,50 +71,25 @@ def specific_words(question: str, known: Iterable[str] = ()) -> list[str]:
     return list(dict.fromkeys(word for _, word in sorted(found)))
 
 
-def _present(word: str, texts: Sequence[str], years: set[str]) -> bool:
-    if word.isdigit() or word.replace(" ", "").replace(" ", "").isdigit():
-        digits = word.replace(" ", "").replace(" ", "")
-        return digits in years or any(digits in t.replace(" ", "").replace(" ", "") for t in texts)
+def _present(word: str, texts: Sequence[str]) -> bool:
+    """A number is found with its digits (`1 500` as `1500` too); a word by its stem, inside compounds."""
+    digits = word.replace(" ", "").replace(" ", "")
+    if digits.isdigit():
+        return any(digits in t.replace(" ", "").replace(" ", "") for t in texts)
     lowered = word.lower()
     stems = stem([lowered]) or [lowered]
     key = stems[0] if len(stems[0]) >= STEM_MIN else lowered
     return any(key in t for t in texts)
 
 
-def evidence(question: str, hits: Sequence[Hit], idf: Callable[[str, float], float], known: Iterable[str] = ()
-             ) -> tuple[bool, float]:
-    """For a question asking for an amount, a number, a date or a person: the largest idf-weighted share of
-    the question's content stems that one sentence of the best hits holds together with such an answer."""
-    pattern = answer_pattern(question)
-    if pattern is None:
-        return False, 1.0
-    skip = set(analyze_query(" ".join(known)))
-    terms = {t for t in analyze_query(question) if t not in skip}
-    if not terms:
-        return True, 1.0
-    weights = {t: idf(t, UNKNOWN_IDF) for t in terms}
-    total = sum(weights.values()) or 1.0
-    best = 0.0
-    for hit in hits[:SPECIFIC_HITS]:
-        for start, end in quote_spans(hit.text):
-            sentence = hit.text[start:end]
-            if pattern.search(sentence):
-                held = set(analyze_tokens(words(sentence)))
-                best = max(best, sum(w for t, w in weights.items() if t in held) / total)
-    return True, best
-
-
-def signals(question: str, hits: Sequence[Hit], known: Iterable[str] = (),
-            idf: Callable[[str, float], float] | None = None) -> Signals:
+def signals(question: str, hits: Sequence[Hit], known: Iterable[str] = ()) -> Signals:
     """The specific words of the question and those the best hits lack."""
     best = hits[:SPECIFIC_HITS]
     texts = [f"{h.title}\n{h.text}".lower() for h in best]
-    years: set[str] = set()  # a bare year is the topic's; the meeting's date is read by app.query
     known = tuple(known)
     specific = specific_words(question, known)
-    uncovered = tuple(w for w in specific if not _present(w, texts, years))
-    typed, held = evidence(question, hits, idf, known) if idf is not None else (False, 1.0)
-    return Signals(tuple(specific), uncovered, hits[0].score if hits else 0.0, typed, round(held, 4))
+    uncovered = tuple(w for w in specific if not _present(w, texts))
+    return Signals(tuple(specific), uncovered, hits[0].score if hits else 0.0)
 
 
 def is_confident(found: Signals) -> bool:

@@ -32,12 +32,12 @@ COLD_RUNS = 5
 SERVE_TIMEOUT_S = 120
 
 
-def search_wall_seconds(index: Path, question: str) -> list[float]:
-    """Wall time of whole `protokoll search --json` processes (imports, index load, query, print)."""
+def search_wall_seconds(index: Path, question: str, command: str = "search") -> list[float]:
+    """Wall time of whole `protokoll search --json` (or `ask`) processes (imports, index load, query, print)."""
     times = []
     for _ in range(COLD_RUNS):
         started = time.perf_counter()
-        subprocess.run([*PROTOKOLL, "search", question, "--index", str(index), "--json", "-k", "5"], cwd=ROOT,
+        subprocess.run([*PROTOKOLL, command, question, "--index", str(index), "--json", "-k", "5"], cwd=ROOT,
                        check=True, capture_output=True)
         times.append(time.perf_counter() - started)
     return times
@@ -113,6 +113,7 @@ def main() -> None:
             [sys.executable, __file__, "--time-queries", str(Path(tmp) / "index")], cwd=ROOT, check=True,
             capture_output=True, text=True).stdout)
         search_walls = search_wall_seconds(Path(tmp) / "index", questions[0].question)
+        ask_walls = search_wall_seconds(Path(tmp) / "index", questions[0].question, "ask")
         serve_seconds = serve_first_answer_seconds(Path(tmp) / "index", questions[0].question)
 
     raw_rate = len(texts) / raw_seconds
@@ -129,6 +130,7 @@ def main() -> None:
         ("query p50 (ms, with embedding)", f"{statistics.median(latencies):.0f}"),
         ("query p95 (ms, with embedding)", f"{p95:.0f}"),
         ("`protokoll search` wall (s)", f"median {statistics.median(search_walls):.2f}, max {max(search_walls):.2f}"),
+        ("`protokoll ask` wall (s)", f"median {statistics.median(ask_walls):.2f}, max {max(ask_walls):.2f}"),
         ("`protokoll serve` to 1st answer (s)", f"{serve_seconds:.1f}"),
         ("peak RSS (MiB)", f"{peak_mib:.0f}"),
     ]

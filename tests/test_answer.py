@@ -13,8 +13,8 @@ from indexer.models import HEADER
 from tests.conftest import ROOT
 
 FIXED_SENTENCES = re.compile(
-    r"Jag hittar inget i protokollen om .*?\.|Närmast kommer: |Arkivet har inga protokoll från .*?, så jag hittar "
-    r"inget i protokollen om .*?\.|Ärendet .*? finns inte i protokollen\.|§ [\d, §]+ finns inte i protokollen"
+    r"Jag hittar inget i protokollen (?:från .*? )?om .*?\.|Närmast kommer: "
+    r"|Arkivet har inga protokoll från .*?, så jag hittar inget i protokollen om .*?\.|Ärendet .*? finns inte i protokollen\.|§ [\d, §]+ finns inte i protokollen"
     r"(?: från [^.]*)?\.|Jag hittar inget protokoll(?: från [^.]*)? i arkivet\.")
 
 
@@ -126,3 +126,12 @@ def test_a_decision_question_quotes_the_decision(answerer: Answerer) -> None:
     quoted = [p for p in answer.parts if p.citation]
     hit = answer.citations[quoted[0].citation - 1]
     assert hit.decision and quoted[0].text in hit.decision
+
+
+def test_a_topic_only_another_organisation_has(answerer: Answerer) -> None:
+    assert answerer.searcher.words_only_elsewhere("Vad har Lomma beslutat om skolskjuts?", ["Lomma kommun"]) == [
+        "skolskjut"]
+    assert answerer.searcher.words_only_elsewhere("Vad har Göteborg beslutat om skolskjuts?", ["Göteborgs Stad"]) == []
+    answer = answerer.answer("Vad har Lomma beslutat om skolskjuts?")
+    assert not answer.confident
+    assert answer.answer.startswith("Jag hittar inget i protokollen från Lomma kommun om skolskjuts.")

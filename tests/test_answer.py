@@ -15,7 +15,8 @@ from tests.conftest import ROOT
 FIXED_SENTENCES = re.compile(
     r"Jag hittar inget i protokollen (?:från .*? )?om .*?\.|Närmast kommer: "
     r"|Arkivet har inga protokoll från .*?, så jag hittar inget i protokollen om .*?\."
-    r"|Ärendet .*? finns inte i protokollen\.|§ [\d, §]+ finns inte i protokollen(?: från [^.]*)?\.|Jag hittar inget protokoll(?: från [^.]*)? i arkivet\.")
+    r"|Ärendet .*? finns inte i protokollen\.|§ [\d, §]+ finns inte i protokollen(?: från [^.]*)?\."
+    r"|Jag hittar inget protokoll(?: från [^.]*)? i arkivet\.")
 
 
 @pytest.fixture(scope="module")

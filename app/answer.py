@@ -87,17 +87,20 @@ def framing(hit: Hit) -> str:
     return f"{where}, {when}, {number}{case}"
 
 
-def _decision_span(hit: Hit, decision: str | None) -> tuple[int, int]:
-    """Offsets of the decision in the hit's text, cut at a sentence end near DECISION_MAX_CHARS; the
+def _quote_span(hit: Hit) -> tuple[int, int]:
+    return hit.quote_start, hit.quote_end
+
+
+def _decision_span(hit: Hit) -> tuple[int, int]:
+    """Offsets of the hit's decision in its text, cut at a sentence end near DECISION_MAX_CHARS; the
     quote when the paragraph records no decision."""
-    if not decision:
-        return hit.quote_start, hit.quote_end
-    start = hit.text.find(decision)
-    if start < 0:
-        return hit.quote_start, hit.quote_end
-    spans = [(s, e) for s, e in quote_spans(hit.text) if start <= s and e <= start + len(decision)]
+    start = hit.text.find(hit.decision) if hit.decision else -1
+    if start < 0 or not hit.decision:
+        return _quote_span(hit)
+    end_of_decision = start + len(hit.decision)
+    spans = [(s, e) for s, e in quote_spans(hit.text) if start <= s and e <= end_of_decision]
     if not spans:
-        return hit.quote_start, hit.quote_end
+        return _quote_span(hit)
     end = spans[0][1]
     for _, e in spans[1:]:
         if e - spans[0][0] > DECISION_MAX_CHARS:
@@ -106,16 +109,32 @@ def _decision_span(hit: Hit, decision: str | None) -> tuple[int, int]:
     return spans[0][0], end
 
 
-def _quote_part(hit: Hit, n: int, span: tuple[int, int]) -> Part:
-    return Part(hit.text[span[0] : span[1]], n, span[0], span[1])
+def _best(hits: Sequence[Hit]) -> list[Hit]:
+    return [hits[0]]
 
 
-def _topic(facts: QuestionFacts, hits: Sequence[Hit]) -> list[Hit]:
+def _matter(hits: Sequence[Hit]) -> list[Hit]:
+    """The paragraphs the question named (case number, §), oldest first: the matter's path."""
+    named = [h for h in hits if h.match in (MATCH_CASE, MATCH_NUMBER)]
+    return sorted(named, key=lambda h: (h.date or "", h.rank)) or [hits[0]]
+
+
+def _topic(hits: Sequence[Hit]) -> list[Hit]:
     """The hits on the best hit's matter, oldest first: same case number, or close in score."""
     best = hits[0]
     path = [h for h in hits if (best.case_number and h.case_number == best.case_number)
             or h.score >= best.score - TOPIC_SCORE_MARGIN or h.match == MATCH_CASE]
     return sorted(path[:TOPIC_MAX_STEPS], key=lambda h: (h.date or "", h.rank))
+
+
+ANSWER_SHAPES: dict[Kind, tuple[Callable[[Sequence[Hit]], list[Hit]], Callable[[Hit], tuple[int, int]]]] = {
+    Kind.LOOKUP: (_matter, _decision_span),
+    Kind.TOPIC: (_topic, _decision_span),
+    Kind.DECISION: (_best, _decision_span),
+    Kind.FACT: (_best, _quote_span),
+    Kind.MEETING: (_best, _quote_span),  # the header line (or, without a header, the best quote)
+}
+"""Per kind of question: which hits the answer quotes, and what of each."""
 
 
 def _topic_words(question: str) -> str:
@@ -133,27 +152,17 @@ def not_found(facts: QuestionFacts, missing: str | None, hits: Sequence[Hit]) ->
     return parts
 
 
-def compose(facts: QuestionFacts, hits: Sequence[Hit], decisions: Sequence[str | None], confident: bool,
-            missing: str | None = None) -> list[Part]:
-    """The parts of an answer from hits (citation i is hits[i-1]) and their decision texts."""
+def compose(facts: QuestionFacts, hits: Sequence[Hit], confident: bool, missing: str | None = None) -> list[Part]:
+    """The parts of an answer from hits (citation i is hits[i-1])."""
     if not hits or not confident:
         return not_found(facts, missing, hits)
-    if facts.kind is Kind.MEETING and hits[0].paragraph == HEADER:
-        return [Part(f"{framing(hits[0])}: "), _quote_part(hits[0], 1, (hits[0].quote_start, hits[0].quote_end))]
+    choose, span_of = ANSWER_SHAPES[facts.kind]
     index = {id(h): i for i, h in enumerate(hits)}
-    if facts.kind is Kind.LOOKUP:
-        chosen = sorted((h for h in hits if h.match in (MATCH_CASE, MATCH_NUMBER)),
-                        key=lambda h: (h.date or "", h.rank)) or [hits[0]]
-    elif facts.kind is Kind.TOPIC:
-        chosen = _topic(facts, hits)
-    else:
-        chosen = [hits[0]]
     parts: list[Part] = []
-    for hit in chosen:
-        i = index[id(hit)]
-        span = ((hit.quote_start, hit.quote_end) if facts.kind is Kind.FACT
-                else _decision_span(hit, decisions[i]))
-        parts += [Part(("\n" if parts else "") + f"{framing(hit)}: "), _quote_part(hit, i + 1, span)]
+    for hit in choose(hits):
+        start, end = span_of(hit)
+        parts += [Part(("\n" if parts else "") + f"{framing(hit)}: "),
+                  Part(hit.text[start:end], index[id(hit)] + 1, start, end)]
     return parts
 
 
@@ -255,7 +264,6 @@ class Answerer:
                 head = header_hit(protocol, prepared.text, hits[0].score if hits else 0.0,
                                   self.searcher.index.keyword.idf, asked, facts.people)
                 hits = [head] + [replace(h, rank=h.rank + 1) for h in hits[: k - 1]]
-        decisions = [h.decision for h in hits]
         tables = self.searcher.index.tables
         # A question naming an organisation is answered by that organisation's paragraphs: its specific
         # words count only there ("Vad beslutade Lomma om Västlänken?" is not answered by Göteborg's).
@@ -265,7 +273,7 @@ class Answerer:
         confident = missing is None and bool(hits) and (
             is_confident(found) or any(h.match in (MATCH_CASE, MATCH_NUMBER) for h in hits)
             or hits[0].paragraph == HEADER)
-        parts = compose(facts, hits, decisions, confident, missing)
+        parts = compose(facts, hits, confident, missing)
         if confident and hits and hits[0].paragraph == HEADER:
             parts = role_parts(asked, self._protocol_of(hits[0]), prepared.text) + parts
         return Answer(render(parts), confident, facts.kind.value, tuple(hits), tuple(parts), found)

@@ -185,3 +185,23 @@ def test_eval_prints_recall_per_kind(built: str, tmp_path: Path, capsys: pytest.
 def test_eval_of_a_missing_file_exits_1(built: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["eval", str(tmp_path / "none.jsonl"), "--index", built, "--model", "fake"]) == 1
     assert "no such question file" in capsys.readouterr().err
+
+
+def test_a_reader_that_stops_early_is_not_an_error(built: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    sink = open(tmp_path / "sink", "w")  # noqa: SIM115 - its descriptor is replaced by the handler
+
+    class ClosedPipe:
+        def write(self, _: str) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+
+        def flush(self) -> None:
+            pass
+
+        def fileno(self) -> int:
+            return sink.fileno()
+
+    monkeypatch.setattr("sys.stdout", ClosedPipe())
+    assert main(["ask", "BUN/2023:206", "--index", built, "--model", "fake"]) == 0
+    sink.close()
+    assert "Traceback" not in capsys.readouterr().err

@@ -192,8 +192,10 @@ def answer_to_json(answer: Answer) -> dict[str, object]:
 
 
 def format_answer(answer: Answer) -> str:
-    sources = "\n".join(f"[{h.rank}] {h.citation}" for h in answer.citations)
     flag = "" if answer.confident else "(osäkert / not confident)\n"
+    if not answer.citations:
+        return f"{flag}{answer.answer}"
+    sources = "\n".join(f"[{h.rank}] {h.citation}" for h in answer.citations)
     return f"{flag}{answer.answer}\n\nKällor:\n{sources}"
 
 
@@ -204,7 +206,10 @@ def run_ask(question: str, settings: Settings, k: int, as_json: bool, filters: F
     clean_query(question)  # an empty question fails before the model is loaded
     if k < 1:
         raise QueryError("-k must be at least 1")
-    answer = Answerer(open_searcher(settings)).answer(question, filters, k)
+    searcher = open_searcher(settings)
+    if searcher.paragraphs_allowed(filters) == 0:
+        print("protokoll: inga paragrafer matchar filtren / no paragraph matches the filters", file=sys.stderr)
+    answer = Answerer(searcher).answer(question, filters, k)
     print(json.dumps(answer_to_json(answer), ensure_ascii=False, indent=2) if as_json else format_answer(answer))
     return 0
 

@@ -23,6 +23,7 @@ from app.search import MATCH_CASE, MATCH_NUMBER, Prepared, Searcher
 from indexer.keyword import analyze_query, analyze_tokens
 from indexer.models import HEADER, Filters, Hit, Protocol, Role
 from indexer.sentences import quote_spans
+from indexer.tables import NO_DATE
 
 ANSWER_HITS = 5
 """Citations an answer lists: the ones it quotes, then the closest others."""
@@ -178,6 +179,26 @@ PLACE_QUESTION = re.compile(r"\bvar\b[^?]*\b(?:hölls|sammanträdde|träffades|m
 """A question about where the meeting was: answered from the parsed place."""
 
 
+REPLACEMENT = re.compile(r"\b(?:ersatte|ersätter|ersättare för|i stället för)\b", re.IGNORECASE)
+"""A question about who stood in for someone: answered by the header line "X ersätter Y"."""
+
+
+def _person_named_at(text: str, people: Sequence[str], replacement: bool) -> int:
+    """Where the header names a person the question names: on an "ersätter" line when the question asks
+    who stood in for them, else the first mention."""
+    lowered = text.lower()
+    first = -1
+    for person in people:
+        for m in re.finditer(re.escape(person), lowered):
+            if not replacement:
+                return m.start()
+            start, end = _line_span(text, m.start())
+            if "ersätt" in lowered[start:end]:
+                return m.start()
+            first = m.start() if first < 0 else first
+    return first
+
+
 def _person_at(text: str, asked: Sequence[tuple[str, list[str]]]) -> int:
     """Where the header names the first person asked about: after the role's label when it has one."""
     for label, names in asked:
@@ -199,8 +220,7 @@ def header_hit(protocol: Protocol, question: str, score: float, idf: Callable[[s
     naming a person the question names, or the first person of the role asked about, or the place, else
     the lines holding the question's words or its answer kind."""
     text = protocol.header
-    lowered = text.lower()
-    at = next((i for person in people if (i := lowered.find(person)) >= 0), -1)
+    at = _person_named_at(text, people, bool(REPLACEMENT.search(question)))
     if at < 0:
         at = _person_at(text, asked)
     if at < 0 and protocol.place and PLACE_QUESTION.search(question):
@@ -260,7 +280,7 @@ class Answerer:
         if facts.kind is Kind.MEETING:
             protocol = self._meeting(facts, filters, hits)
             if protocol is not None:
-                asked = asked_people(protocol, prepared.text)
+                asked = [] if REPLACEMENT.search(prepared.text) else asked_people(protocol, prepared.text)
                 head = header_hit(protocol, prepared.text, hits[0].score if hits else 0.0,
                                   self.searcher.index.keyword.idf, asked, facts.people)
                 hits = [head] + [replace(h, rank=h.rank + 1) for h in hits[: k - 1]]
@@ -269,7 +289,8 @@ class Answerer:
         # words count only there ("Vad beslutade Lomma om Västlänken?" is not answered by Göteborg's).
         named = facts.filters.organisations
         scope = [h for h in hits if h.organisation in named] if named else hits
-        found = signals(prepared.text, scope, (*tables.bodies, *tables.organisations, *facts.people))
+        headers = {self._protocol_of(h).header for h in scope[:SPECIFIC_HITS]}
+        found = signals(prepared.text, scope, (*tables.bodies, *tables.organisations, *facts.people), headers)
         confident = missing is None and bool(hits) and (
             is_confident(found) or any(h.match in (MATCH_CASE, MATCH_NUMBER) for h in hits)
             or hits[0].paragraph == HEADER)
@@ -277,6 +298,13 @@ class Answerer:
         if confident and hits and hits[0].paragraph == HEADER:
             parts = role_parts(asked, self._protocol_of(hits[0]), prepared.text) + parts
         return Answer(render(parts), confident, facts.kind.value, tuple(hits), tuple(parts), found)
+
+    def _undated_meetings(self, facts: QuestionFacts) -> bool:
+        """Whether the named body or organisation has protocols without a date, which any date may be."""
+        undated = replace(facts, filters=replace(facts.filters, date_from=None, date_to=None))
+        mask = self.searcher.preferred(undated, people=False)
+        days = self.searcher.index.tables.paragraph_day
+        return bool(facts.dated and mask is not None and (days[mask] == NO_DATE).any())
 
     def _protocol_of(self, hit: Hit) -> Protocol:
         return self.searcher.index.protocols[self._protocols[hit.file]]
@@ -306,6 +334,8 @@ class Answerer:
         if named and hits and (not any(h.organisation in named for h in hits[:SPECIFIC_HITS]) or (
                 facts.kind is not Kind.MEETING and self.searcher.words_only_elsewhere(facts.text, named))):
             return f"Jag hittar inget i protokollen från {', '.join(named)} om {_topic_words(facts.text)}."
+        if facts.unknown_bodies:
+            return f"Jag hittar inget protokoll från {', '.join(facts.unknown_bodies)} i arkivet."
         if facts.cases and not any(h.match == MATCH_CASE for h in hits):
             return f"Ärendet {', '.join(r.written for r in facts.cases)} finns inte i protokollen."
         if facts.paragraph_numbers and not any(h.match == MATCH_NUMBER for h in hits):
@@ -313,7 +343,7 @@ class Answerer:
             return f"{numbers} finns inte i protokollen{_meeting_words(facts)}."
         if facts.names_meeting and (facts.meeting_dated or not facts.dated):
             mask = self.searcher.preferred(facts, people=False)
-            if mask is not None and not mask.any():
+            if mask is not None and not mask.any() and not self._undated_meetings(facts):
                 return f"Jag hittar inget protokoll{_meeting_words(facts)} i arkivet."
         return None
 

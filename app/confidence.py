@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from app.query import DATE_PHRASE
+from app.query import BODY_ABBREVIATIONS, DATE_PHRASE
 from indexer.keyword import QUESTION_WORDS, stem
 
 if TYPE_CHECKING:
@@ -33,6 +33,8 @@ PARTY = re.compile(r"(?:(?:socialdemokrat|moderat|sverigedemokrat|vänsterpart|c
 
 _CAPITALISED = re.compile(r"(?<![\w-])[A-ZÅÄÖÉ][a-zåäöéü]+(?:-[A-ZÅÄÖÉa-zåäöéü]+)?")
 _ACRONYM = re.compile(r"(?<![\w-])[A-ZÅÄÖ]{2,6}(?![\w-])")
+_SESSION = re.compile(r"(?<![\w/])(?:19|20)\d\d/\d\d:\d+\b")
+"""A riksmöte protocol number (`2023/24:3`): the archive has that protocol or not."""
 _NUMBER = re.compile(r"(?<![\w:/.-])\d{2,}(?:[  ]\d{3})*(?![\w:/-])")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|\n)\W*$")
 
@@ -58,21 +60,24 @@ def specific_words(question: str, known: Iterable[str] = ()) -> list[str]:
     skip |= {w[:-1] for w in skip if w.endswith("s")}
     question = DATE_PHRASE.sub(lambda m: " " * len(m.group(0)), question)
     found: list[tuple[int, str]] = []
-    for pattern in (_CAPITALISED, _ACRONYM, _NUMBER):
+    for pattern in (_CAPITALISED, _ACRONYM, _SESSION, _NUMBER):
         for m in pattern.finditer(question):
             word = m.group(0)
             if pattern is _CAPITALISED and _SENTENCE_START.search(question[: m.start()]):
                 continue
             lowered = word.lower()
             if lowered in QUESTION_WORDS or lowered in skip or lowered.rstrip("s") in skip or (
-                    PARTY.match(lowered)):
+                    PARTY.match(lowered)) or lowered in BODY_ABBREVIATIONS:
                 continue
             found.append((m.start(), word))
     return list(dict.fromkeys(word for _, word in sorted(found)))
 
 
-def _present(word: str, texts: Sequence[str]) -> bool:
-    """A number is found with its digits (`1 500` as `1500` too); a word by its stem, inside compounds."""
+def _present(word: str, texts: Sequence[str], headers: Sequence[str]) -> bool:
+    """A protocol number is found in the hits' protocol headers too; a number with its digits (`1 500` as
+    `1500` too); a word by its stem, inside compounds."""
+    if _SESSION.fullmatch(word):
+        return any(word in t for t in [*texts, *headers])
     digits = word.replace(" ", "").replace(" ", "")
     if digits.isdigit():
         return any(digits in t.replace(" ", "").replace(" ", "") for t in texts)
@@ -82,13 +87,13 @@ def _present(word: str, texts: Sequence[str]) -> bool:
     return any(key in t for t in texts)
 
 
-def signals(question: str, hits: Sequence[Hit], known: Iterable[str] = ()) -> Signals:
-    """The specific words of the question and those the best hits lack."""
+def signals(question: str, hits: Sequence[Hit], known: Iterable[str] = (), headers: Iterable[str] = ()) -> Signals:
+    """The specific words of the question and those the best hits (and their protocols' `headers`) lack."""
     best = hits[:SPECIFIC_HITS]
     texts = [f"{h.title}\n{h.text}".lower() for h in best]
     known = tuple(known)
     specific = specific_words(question, known)
-    uncovered = tuple(w for w in specific if not _present(w, texts))
+    uncovered = tuple(w for w in specific if not _present(w, texts, tuple(headers)))
     return Signals(tuple(specific), uncovered, hits[0].score if hits else 0.0)
 
 

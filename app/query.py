@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from app.places import find_places, organisation_places, place_key
-from indexer.identifiers import CASE_CUES, CASE_IN_QUESTION, CaseRef, case_refs
+from indexer.identifiers import CASE_CUES, CASE_IN_QUESTION, CASE_WITHOUT_PREFIX, CaseRef, case_refs
 from indexer.models import Filters
 from indexer.parse_header import SWEDISH_MONTHS
 
@@ -36,12 +36,15 @@ DATE_PHRASE = re.compile("|".join(p.pattern for p in (_ISO_DATE, _DAY_MONTH_YEAR
 MEETING_CUE = re.compile(r"\b(?:sammanträde\w*|möte\w*|mötte\w*|träffades|sammanträdde|protokoll\w*)\b", re.IGNORECASE)
 """Words that make a month in the question the meeting's (“på sitt sammanträde i november 2023”), not the
 topic's (“delårsrapporten per augusti 2023”)."""
+_IN_MONTH = re.compile(rf"\bi\s+(?:{_MONTHS})\s+(?:19|20)\d\d\b", re.IGNORECASE)
+"""“i februari 2022” with a body or organisation named: the month of that body's meeting."""
 _PARAGRAPH_NUMBER = re.compile(r"(?:§§?|\bparagraf(?:en)?|\bpunkt(?:en)?)\s*(\d{1,4})\b", re.IGNORECASE)
 
 KIND_PATTERNS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
     (Kind.MEETING, re.compile(
         r"^\W*(?:vem|vilka)\s+(?:var|är|blev)\s+(?:\w+s\s+)?(?:ordförande|sekreterare|justerare)\b"
         r"|^\W*vem\s+(?:justerade|ledde|skrev under|tjänstgjorde|var sekreterare)\b"
+        r"|^\W*vem\s+(?:ersatte|ersätter)\s+(?:ordförande|sekreterare|justerare)"
         r"|^\W*vilka\s+(?:ledamöter|ersättare|tjänstgörande|var närvarande|var frånvarande|deltog|närvarade)\b"
         r"|^\W*(?:var|när|hur länge)\b[^?]*\b(?:hölls|sammanträdde|träffades|möttes|pågick|justerades)\b"
         r"|\bklockslag|\bvilka paragrafer omfattar|\bpå plats eller digitalt", re.IGNORECASE)),
@@ -61,6 +64,10 @@ BODY_ABBREVIATIONS = {
 }
 """Abbreviations Swedish protocols and their readers use for bodies; one counts only when the index has the body."""
 
+INFORMAL_BODY_WORDS = {"skolnämnd": "utbildningsnämnd"}
+"""What people call a body (stemmed) and the word of its formal name: "skolnämnden" is the
+barn- och utbildningsnämnd or utbildningsnämnd of its municipality."""
+
 GENERIC_NAME_WORDS = frozenset({"och", "för", "i", "av", "specifikt", "region", "kommun", "stad", "sveriges",
                                 "län", "kommunalförbund", "stads"})
 """Words of body and organisation names that name no particular one."""
@@ -74,6 +81,15 @@ PLACE_AS_ORGANISATION = (
 )
 """How a question names a place as the body that decided, not as a topic (“studieresan till Södertälje”)."""
 
+_BODY_WORD = r"(?:[\wåäö]+-\s+och\s+)?[\wåäö]{3,}(?:nämnd|styrelse|fullmäktige)[\wåäö]*"
+BODY_AS_DECIDER = (
+    r"\b(?:beslutade|beslöt|har|hade)\s+(?P<body>{body})",  # "Vad beslutade kultur- och fritidsnämnden"
+    r"\b(?P<body>{body})\s+(?:har\s+|hade\s+)?(?:beslutat|beslutade|beslöt|röstade)\b",
+    r"\b(?P<body>{body})s?\s+(?:möte|sammanträde|protokoll|beslut)\w*",  # "regionstyrelsens sammanträde"
+)
+"""How a question names a body as the one that met or decided (not as a topic: "funktionsstödsnämndens
+begäran" in kommunstyrelsen)."""
+
 BODY_STEM_MIN = 5
 """A question word names a body when it starts with the stem of one of the body's words of at least
 5 letters (`kommunstyrelsens` → Kommunstyrelsen; `nämnd` alone is too short to pick one)."""
@@ -83,8 +99,10 @@ BODY_STEM_MIN = 5
 class QuestionFacts:
     """What a question names. `filters` holds the meeting words as index names; `unknown_places` are
     municipalities or regions the index has no protocol from, and `unknown_organisations` those of them
-    the question names as the body that decided; `missing_meeting` is set when the question
-    names a meeting (body, organisation, date) the index does not hold."""
+    the question names as the body that decided; `unknown_bodies` are bodies named as the ones that met
+    or decided that the index does not hold ("kultur- och fritidsnämnden", "KFN"). `dated` is set when the
+    question names a date; `meeting_dated` when that date is the meeting's: a day, or a month with a word
+    like "sammanträde", or "i mars 2025" together with a body or organisation."""
 
     text: str
     kind: Kind
@@ -97,6 +115,7 @@ class QuestionFacts:
     people: tuple[str, ...] = ()
     unknown_places: tuple[str, ...] = ()
     unknown_organisations: tuple[str, ...] = ()
+    unknown_bodies: tuple[str, ...] = ()
 
     @property
     def names_meeting(self) -> bool:
@@ -129,6 +148,7 @@ def find_bodies(text: str, bodies: Sequence[str]) -> tuple[str, ...]:
     """Bodies of the index the question names, by a word of the name or a usual abbreviation (BUN, KS)."""
     words = _words(text)
     spelled = {BODY_ABBREVIATIONS[w] for w in words if w in BODY_ABBREVIATIONS}
+    words = [INFORMAL_BODY_WORDS.get(_stem(w), w) for w in words]
     found = []
     for body in bodies:
         stems = name_stems(body)
@@ -168,13 +188,15 @@ def _date_range(text: str) -> tuple[str | None, str | None]:
     return None, None
 
 
-def question_kind(text: str, has_identifier: bool) -> Kind:
-    if has_identifier:
+def question_kind(text: str, has_case: bool, has_number: bool = False) -> Kind:
+    """A case number makes a lookup; a question about the meeting stays one even when it names §§
+    ("Vem ersatte ordföranden under §§ 72–73?"); a § number alone makes a lookup."""
+    if has_case:
         return Kind.LOOKUP
     for kind, pattern in KIND_PATTERNS:
         if pattern.search(text):
-            return kind
-    return Kind.FACT
+            return Kind.LOOKUP if has_number and kind is not Kind.MEETING else kind
+    return Kind.LOOKUP if has_number else Kind.FACT
 
 
 def analyse(text: str, organisations: Sequence[str], bodies: Sequence[str], case_prefixes: frozenset[str],
@@ -182,10 +204,15 @@ def analyse(text: str, organisations: Sequence[str], bodies: Sequence[str], case
     """Read the identifiers and meeting words of a question against the names an index holds."""
     cue = bool(CASE_CUES.search(text))
     cases = tuple(ref for ref in case_refs(text, CASE_IN_QUESTION)
-                  if ref.prefix in case_prefixes or cue or ref.written[: len(ref.prefix)].isupper())
+                  if not CASE_CUES.fullmatch(ref.prefix)  # "ärende 2024-00999": the word is no prefix
+                  and (ref.prefix in case_prefixes or cue or ref.written[: len(ref.prefix)].isupper()))
     rest = text
     for ref in cases:
         rest = rest.replace(ref.written, " ")
+    bare = tuple(case_refs(rest, CASE_WITHOUT_PREFIX))
+    for ref in bare:
+        rest = rest.replace(ref.written, " ")
+    cases += bare
     numbers = tuple(int(n) for n in _PARAGRAPH_NUMBER.findall(rest))
     date_from, date_to = _date_range(rest)
     exact_day = date_from is not None and date_from == date_to
@@ -197,17 +224,32 @@ def analyse(text: str, organisations: Sequence[str], bodies: Sequence[str], case
     named_people = tuple(sorted(p for p in people if p in lowered))
     return QuestionFacts(
         text=text,
-        kind=question_kind(text, bool(cases) or bool(numbers)),
+        kind=question_kind(text, bool(cases), bool(numbers)),
         cases=cases,
         case_cue=cue,
         paragraph_numbers=numbers,
         filters=Filters(named_orgs, named_bodies, date_from, date_to),
         dated=date_from is not None,
-        meeting_dated=exact_day or (date_from is not None and bool(MEETING_CUE.search(rest))),
+        meeting_dated=exact_day or (date_from is not None and (
+            bool(MEETING_CUE.search(rest)) or (bool(named_bodies or named_orgs) and bool(_IN_MONTH.search(rest))))),
         people=named_people,
         unknown_places=unknown,
         unknown_organisations=tuple(p for p in unknown if _as_organisation(rest, p)),
+        unknown_bodies=unknown_bodies(rest, bodies),
     )
+
+
+def unknown_bodies(text: str, bodies: Sequence[str]) -> tuple[str, ...]:
+    """Bodies the question names as the ones that met or decided, which the index does not hold."""
+    found = []
+    abbreviations = "|".join(BODY_ABBREVIATIONS)
+    for pattern in BODY_AS_DECIDER:
+        for m in re.finditer(pattern.format(body=rf"{_BODY_WORD}|(?:{abbreviations})\b"), text, re.IGNORECASE):
+            name = m["body"]
+            spelled = BODY_ABBREVIATIONS.get(name.lower(), name)
+            if not find_bodies(spelled, bodies):
+                found.append(name)
+    return tuple(dict.fromkeys(found))
 
 
 def _as_organisation(text: str, place: str) -> bool:

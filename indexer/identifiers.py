@@ -27,6 +27,11 @@ finds 566 SLK-…, 63 BUN/…, SN/…, KFN/… and KS numbers, and SOU/Ds refere
 CASE_IN_QUESTION = re.compile(_CASE.format(letters="[A-Za-zÅÄÖåäö]{1,6}"))
 """In a question the prefix may be typed in lower case (`slk-2024-00754`, `bun/2023:16`)."""
 
+CASE_WITHOUT_PREFIX = re.compile(r"(?<![\w/.:-])(?P<prefix>)(?P<year>(?:19|20)\d\d)[-/:.](?P<number>\d{3,6})"
+                                 r"(?P<suffix>:-?\d{1,3})?(?![\d]|-\d)")
+"""A case number pasted without its prefix (`2024-00689`): at least three digits after the year, so a
+month (`2024-03`) or a riksmöte (`2022/23`) is not taken for one."""
+
 CASE_CUES = re.compile(r"\b(?:ärende\w*|dnr|diarie\w*|diarienr)\b", re.IGNORECASE)
 """Words that say the next identifier is a case number even when its prefix is unknown to the index."""
 
@@ -94,7 +99,13 @@ class IdentifierIndex:
         return frozenset(re.match(r"\D+", key).group(0) for key in self.cases)  # type: ignore[union-attr]
 
     def case(self, ref: CaseRef) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-        """(paragraphs whose own case number this is, paragraphs that cite it). A written suffix narrows."""
+        """(paragraphs whose own case number this is, paragraphs that cite it). A written suffix narrows;
+        a number without a prefix (`2024:689`) stands for it under every prefix."""
+        if not ref.prefix:
+            found = [self.case(CaseRef(key, key + ref.full_key[len(ref.key):], ref.written, key[: -len(ref.key)]))
+                     for key in self.cases if key.endswith(ref.key) and key[: -len(ref.key)].isalpha()]
+            own_all = np.unique(np.concatenate([o for o, _ in found] + [_NONE]))
+            return own_all, np.setdiff1d(np.unique(np.concatenate([c for _, c in found] + [_NONE])), own_all)
         own = self.own_cases.get(ref.full_key) if ref.full_key != ref.key else None
         if own is None or own.size == 0:
             own = self.own_cases.get(ref.key, _NONE)

@@ -8,6 +8,7 @@ import pytest
 
 from indexer.identifiers import (
     CASE_IN_QUESTION,
+    CASE_WITHOUT_PREFIX,
     IdentifierIndex,
     build_identifiers,
     case_refs,
@@ -98,3 +99,11 @@ def test_identifier_index_round_trips_through_its_file(corpus_identifiers: Corpu
     loaded = IdentifierIndex.load(tmp_path / "identifiers.json")
     assert loaded.to_json() == index.to_json()
     assert {"SLK", "BUN", "SN", "KFN"} <= loaded.prefixes
+
+
+def test_a_number_without_prefix_finds_it_under_every_prefix(corpus_identifiers: Corpus) -> None:
+    index, _ = corpus_identifiers
+    bare = case_refs("2024-00689", CASE_WITHOUT_PREFIX)[0]
+    full = case_refs("SLK-2024-00689")[0]
+    assert [a.tolist() for a in index.case(bare)] == [a.tolist() for a in index.case(full)]
+    assert index.case(full)[0].size >= 2

@@ -114,3 +114,28 @@ def test_a_place_named_as_the_body_that_decided() -> None:
     assert facts("Vad har Burlövs kommunfullmäktige beslutat om familjerätten?").unknown_organisations == ("Burlöv",)
     assert facts("Vad har Malmö beslutat om skolskjuts?").unknown_organisations == ("Malmö",)
     assert facts("Vad kostade studieresan till Södertälje?").unknown_organisations == ()
+
+
+def test_a_case_number_pasted_without_its_prefix() -> None:
+    found = facts("2024-00689")
+    assert [(r.key, r.prefix) for r in found.cases] == [("2024:689", "")] and found.kind is Kind.LOOKUP
+    assert [r.written for r in facts("ärende 2024-00999").cases] == ["2024-00999"]
+    assert facts("Vad hände i mars 2024-03?").cases == ()
+
+
+def test_bodies_the_archive_lacks_when_named_as_the_deciders() -> None:
+    assert facts("Vad beslutade kultur- och fritidsnämnden i Lomma om kamratkort?").unknown_bodies == (
+        "kultur- och fritidsnämnden",)
+    assert facts("Vad beslutade KFN om kamratkort?").unknown_bodies == ("KFN",)
+    assert facts("Hur hanterade kommunstyrelsen funktionsstödsnämndens begäran?").unknown_bodies == ()
+    assert facts("Vem berättade på skolnämndens möte i Lomma?").unknown_bodies == ()
+
+
+def test_a_month_with_a_named_body_is_the_meeting_month() -> None:
+    assert facts("Vad sades på samverkansrådet i februari 2022?").meeting_dated
+    assert not facts("Vad beslutades om delårsrapporten per augusti 2023 för barn- och utbildningsnämnden?"
+                     ).meeting_dated
+
+
+def test_a_meeting_question_naming_paragraphs_stays_one() -> None:
+    assert facts("Vem ersatte ordföranden under §§ 72–73 den 10 oktober 2023?").kind is Kind.MEETING

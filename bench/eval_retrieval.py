@@ -41,7 +41,7 @@ from indexer.store import StoredIndex, load_index, read_chunks
 from indexer.wordforms import Thesaurus, stem_word
 
 ROOT = Path(__file__).resolve().parent.parent
-SETS = ("dev", "corpus", "hard", "answers")
+SETS = ("dev", "corpus", "hard", "answers", "heldout")
 Key = tuple[str, str]
 Ranker = Callable[[str], tuple[Sequence[Key], bool]]
 

@@ -19,7 +19,7 @@ from app.cite import answer_pattern, best_quote_span
 from app.confidence import SPECIFIC_HITS, Signals, is_confident, signals
 from app.places import place_key
 from app.query import Kind, QuestionFacts
-from app.search import MATCH_CASE, MATCH_NUMBER, Prepared, Searcher
+from app.search import MATCH_CASE, MATCH_NUMBER, Searcher
 from indexer.keyword import analyze_query, analyze_tokens
 from indexer.models import HEADER, Filters, Hit, Protocol, Role
 from indexer.sentences import quote_spans
@@ -275,10 +275,10 @@ class Answerer:
         prepared = self.searcher.prepare(question)
         facts = prepared.facts
         hits = self.searcher.hits(prepared, k, filters)
-        missing = self._missing(facts, filters, hits)
+        missing = self._missing(facts, hits)
         asked: list[tuple[str, list[str]]] = []
         if facts.kind is Kind.MEETING:
-            protocol = self._meeting(facts, filters, hits)
+            protocol = self._meeting(facts, hits)
             if protocol is not None:
                 asked = [] if REPLACEMENT.search(prepared.text) else asked_people(protocol, prepared.text)
                 head = header_hit(protocol, prepared.text, hits[0].score if hits else 0.0,
@@ -309,7 +309,7 @@ class Answerer:
     def _protocol_of(self, hit: Hit) -> Protocol:
         return self.searcher.index.protocols[self._protocols[hit.file]]
 
-    def _meeting(self, facts: QuestionFacts, filters: Filters | None, hits: Sequence[Hit]) -> Protocol | None:
+    def _meeting(self, facts: QuestionFacts, hits: Sequence[Hit]) -> Protocol | None:
         """The protocol a meeting question is about: the one its meeting words name, else the best hit's."""
         mask = self.searcher.preferred(facts, people=False)
         tables = self.searcher.index.tables
@@ -320,7 +320,7 @@ class Answerer:
             return self.searcher.index.protocols[int(np.argmax(counts))]
         return self._protocol_of(hits[0]) if hits else None
 
-    def _missing(self, facts: QuestionFacts, filters: Filters | None, hits: Sequence[Hit]) -> str | None:
+    def _missing(self, facts: QuestionFacts, hits: Sequence[Hit]) -> str | None:
         """The fixed sentence for a question naming what the archive lacks, or None."""
         texts = [h.text.lower() for h in hits[:SPECIFIC_HITS]]
         # A place named as the body that decided is outside the archive; a place the best hits mention
@@ -356,5 +356,3 @@ def _meeting_words(facts: QuestionFacts) -> str:
     words = ", ".join([*names, when] if when else names)
     return f" från {words}" if words else ""
 
-
-__all__ = ["Answer", "Answerer", "Part", "Prepared", "compose", "render"]

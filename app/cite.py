@@ -10,7 +10,7 @@ from numpy.typing import NDArray
 
 from indexer.keyword import WORD
 from indexer.models import Paragraph, Protocol
-from indexer.parse_header import SWEDISH_MONTHS
+from indexer.parse_header import MONTH_NAMES
 from indexer.sentences import heading_spans, quote_spans, sentence_spans
 
 QUOTE_MAX_CHARS = 450
@@ -53,7 +53,6 @@ def cite(protocol: Protocol, paragraph: Paragraph) -> str:
     return f"{citation} ({paragraph.case_number})" if paragraph.case_number else citation
 
 
-_MONTHS = "|".join(SWEDISH_MONTHS)
 ANSWER_KINDS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
     # (what the question asks, what a sentence that answers it contains)
     (re.compile(r"^\W*(vad kostar|hur mycket (kostar|pengar)|vilket belopp)|\b(kostar|kostnad\w*|avgift\w*|pris)\b",
@@ -61,7 +60,7 @@ ANSWER_KINDS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
      re.compile(r"\d[\d  ]*(,\d+)?\s*(kr\b|kronor|miljon|miljard|mnkr|tkr|mkr)", re.I)),
     (re.compile(r"^\W*(hur (mycket|många|stor|stora|stort|lång|långa|hög|höga))\b", re.I), re.compile(r"\d")),
     (re.compile(r"^\W*(när|vilket datum|vilka datum|från vilket datum|hur länge|till när)\b", re.I),
-     re.compile(rf"\d{{1,2}}/\d{{1,2}}|\d{{4}}-\d{{2}}-\d{{2}}|\b\d{{1,2}} ({_MONTHS})|\b(19|20)\d\d\b"
+     re.compile(rf"\d{{1,2}}/\d{{1,2}}|\d{{4}}-\d{{2}}-\d{{2}}|\b\d{{1,2}} ({MONTH_NAMES})|\b(19|20)\d\d\b"
                 r"|\d{1,2}[:.]\d{2}", re.I)),
     (re.compile(r"^\W*(hur röstade|hur föll omröstningen|hur gick omröstningen)", re.I),
      re.compile(r"\b\d+\s*(ja|nej|röster|–|-)\b|\b(ja|nej)\s*:\s*\d|\bröst|\bvoter|\breserv", re.I)),

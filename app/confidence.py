@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from app.query import BODY_ABBREVIATIONS, DATE_PHRASE
-from indexer.keyword import QUESTION_WORDS, stem
+from indexer.keyword import QUESTION_WORDS, stem, words
 
 if TYPE_CHECKING:
     from indexer.models import Hit
@@ -56,7 +56,7 @@ def specific_words(question: str, known: Iterable[str] = ()) -> list[str]:
     the search prefers their paragraphs instead, so they are not asked of the hit; nor are the meeting's
     date and party names (protocols write "(M)" where a question writes "Moderaterna").
     """
-    skip = {w.lower() for name in known for w in re.findall(r"[\wåäöé]+", name)}
+    skip = {w for name in known for w in words(name)}
     skip |= {w[:-1] for w in skip if w.endswith("s")}
     question = DATE_PHRASE.sub(lambda m: " " * len(m.group(0)), question)
     found: list[tuple[int, str]] = []

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 
 from app.places import find_places, organisation_places, place_key
 from indexer.identifiers import CASE_CUES, CASE_IN_QUESTION, CASE_WITHOUT_PREFIX, CaseRef, case_refs
+from indexer.keyword import words
 from indexer.models import Filters
-from indexer.parse_header import SWEDISH_MONTHS
+from indexer.parse_header import MONTH_NAMES, SWEDISH_MONTHS
 
 
 class Kind(enum.StrEnum):
@@ -27,16 +28,15 @@ class Kind(enum.StrEnum):
     FACT = "fact"  # anything else: an amount, a name, a date, a reason
 
 
-_MONTHS = "|".join(SWEDISH_MONTHS)
 _ISO_DATE = re.compile(r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b")
-_DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})(?:\s*:?e)?\s+({_MONTHS})\s+((?:19|20)\d\d)\b", re.IGNORECASE)
-_MONTH_YEAR = re.compile(rf"\b({_MONTHS})\s+((?:19|20)\d\d)\b", re.IGNORECASE)
+_DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})(?:\s*:?e)?\s+({MONTH_NAMES})\s+((?:19|20)\d\d)\b", re.IGNORECASE)
+_MONTH_YEAR = re.compile(rf"\b({MONTH_NAMES})\s+((?:19|20)\d\d)\b", re.IGNORECASE)
 DATE_PHRASE = re.compile("|".join(p.pattern for p in (_ISO_DATE, _DAY_MONTH_YEAR, _MONTH_YEAR)), re.IGNORECASE)
 """A meeting date as questions write it (a day, or a month of a year)."""
 MEETING_CUE = re.compile(r"\b(?:sammanträde\w*|möte\w*|mötte\w*|träffades|sammanträdde|protokoll\w*)\b", re.IGNORECASE)
 """Words that make a month in the question the meeting's (“på sitt sammanträde i november 2023”), not the
 topic's (“delårsrapporten per augusti 2023”)."""
-_IN_MONTH = re.compile(rf"\bi\s+(?:{_MONTHS})\s+(?:19|20)\d\d\b", re.IGNORECASE)
+_IN_MONTH = re.compile(rf"\bi\s+(?:{MONTH_NAMES})\s+(?:19|20)\d\d\b", re.IGNORECASE)
 """“i februari 2022” with a body or organisation named: the month of that body's meeting."""
 _PARAGRAPH_NUMBER = re.compile(r"(?:§§?|\bparagraf(?:en)?|\bpunkt(?:en)?)\s*(\d{1,4})\b", re.IGNORECASE)
 
@@ -130,14 +130,10 @@ def _stem(word: str) -> str:
     return word
 
 
-def _words(text: str) -> list[str]:
-    return re.findall(r"[\wåäöé]+", text.lower())
-
-
 def name_stems(name: str) -> list[str]:
     """Stems of the particular words of a body or organisation name, in order (`Barn- och
     utbildningsnämnden` → [`utbildningsnämnd`]; `Göteborgs Stad` → [`göteborg`])."""
-    return [_stem(w) for w in _words(name) if len(w) >= BODY_STEM_MIN and w not in GENERIC_NAME_WORDS]
+    return [_stem(w) for w in words(name) if len(w) >= BODY_STEM_MIN and w not in GENERIC_NAME_WORDS]
 
 
 def _named(words: Sequence[str], stems: Sequence[str]) -> bool:
@@ -146,14 +142,14 @@ def _named(words: Sequence[str], stems: Sequence[str]) -> bool:
 
 def find_bodies(text: str, bodies: Sequence[str]) -> tuple[str, ...]:
     """Bodies of the index the question names, by a word of the name or a usual abbreviation (BUN, KS)."""
-    words = _words(text)
-    spelled = {BODY_ABBREVIATIONS[w] for w in words if w in BODY_ABBREVIATIONS}
-    words = [INFORMAL_BODY_WORDS.get(_stem(w), w) for w in words]
+    tokens = words(text)
+    spelled = {BODY_ABBREVIATIONS[w] for w in tokens if w in BODY_ABBREVIATIONS}
+    tokens = [INFORMAL_BODY_WORDS.get(_stem(w), w) for w in tokens]
     found = []
     for body in bodies:
         stems = name_stems(body)
         # The head word names the body: `samverkansråd` of "Specifikt samverkansråd för skola, …".
-        if body.lower() in spelled or (stems and _named(words, stems[:1])):
+        if body.lower() in spelled or (stems and _named(tokens, stems[:1])):
             found.append(body)
     if not found and re.search(r"\bfullmäktige", text, re.IGNORECASE):
         found = [b for b in bodies if "fullmäktige" in b.lower()]
@@ -164,12 +160,12 @@ def find_bodies(text: str, bodies: Sequence[str]) -> tuple[str, ...]:
 
 def find_organisations(text: str, organisations: Sequence[str]) -> tuple[str, ...]:
     """Organisations of the index the question names: `Lomma`, `Göteborgs`, `riksdagen`, `Skaraborg`."""
-    words = _words(text)
+    tokens = words(text)
     places = {place_key(p) for p in find_places(text)}
     found = []
     for name in organisations:
         own = {place_key(p) for p in organisation_places(name)}
-        if (own & places) or _named(words, name_stems(name)):
+        if (own & places) or _named(tokens, name_stems(name)):
             found.append(name)
     return tuple(found)
 

@@ -49,7 +49,9 @@ SWEDISH_MONTHS = {
         "januari februari mars april maj juni juli augusti september oktober november december".split()
     )
 }
-_SWEDISH_DATE_RE = re.compile(r"\b(\d{1,2})\s+(" + "|".join(SWEDISH_MONTHS) + r")\s+(\d{4})\b", re.I)
+MONTH_NAMES = "|".join(SWEDISH_MONTHS)
+"""The month names as a regex alternation, for every pattern that reads Swedish dates."""
+_SWEDISH_DATE_RE = re.compile(r"\b(\d{1,2})\s+(" + MONTH_NAMES + r")\s+(\d{4})\b", re.I)
 
 _PLACE_RE = re.compile(r"^\s*(?:Plats|Lokal|Mötesplats)\b\s*:?(.*)$")
 _TIME_AND_PLACE_RE = re.compile(r"^\s*Tid och plats\s*:?\s+(.*)$")

@@ -16,6 +16,11 @@ from indexer.sentences import heading_spans, quote_spans, sentence_spans
 QUOTE_MAX_CHARS = 450
 """A quote is a sentence or two; longer windows stop reading like a quote."""
 
+QUOTE_SCAN_CHARS = 8_000
+"""A longer paragraph (a fullmäktige § that swallowed its roll-call attachments: 45k characters) is
+quoted from about this many characters around the model's window: splitting all of it into sentences
+cost 20–40 ms a hit, and at 100k chunks (bench/scale.py) such hits took query p95 from 56 to 192 ms."""
+
 QUOTE_MIN_WORDS = 6
 ANSWER_REACH = 2
 """How many sentences after a match an answer of the asked-for kind may stand."""
@@ -111,8 +116,26 @@ def best_quote_span(
     `answer` the question asks for. The first `skip` characters (the heading, which repeats the topic
     but answers nothing), the title, section headings ("Beslut", "Handlingar") and recipient lists
     are quoted only when nothing else is there, and a quote never runs across a section heading.
-    Blank text gives (0, 0).
+    Blank text gives (0, 0). In a text longer than QUOTE_SCAN_CHARS the quote is sought around the
+    model's window, else around the question's rarest word.
     """
+    if len(text) <= QUOTE_SCAN_CHARS:
+        return _quote_in(text, query_terms, normalise, idf, skip, focus, answer)
+    lo, hi = _scan_region(text, query_terms, idf, skip, focus)
+    inner = None if focus is None else (max(focus[0] - lo, 0), max(focus[1] - lo, 0))
+    start, end = _quote_in(text[lo:hi], query_terms, normalise, idf, max(skip - lo, 0), inner, answer)
+    return start + lo, end + lo
+
+
+def _quote_in(
+    text: str,
+    query_terms: Sequence[str],
+    normalise: Callable[[list[str]], list[str]],
+    idf: Callable[[str, float], float],
+    skip: int,
+    focus: tuple[int, int] | None,
+    answer: re.Pattern[str] | None,
+) -> tuple[int, int]:
     body = _quotable_spans(text, skip)
     if not len(body):
         return 0, 0
@@ -145,6 +168,27 @@ def best_quote_span(
         end = cut if cut > start else start + QUOTE_MAX_CHARS
         end = start + len(text[start:end].rstrip())
     return start, end
+
+
+def _scan_region(text: str, query_terms: Sequence[str], idf: Callable[[str, float], float], skip: int,
+                 focus: tuple[int, int] | None) -> tuple[int, int]:
+    """Whole lines of `text`, about QUOTE_SCAN_CHARS long, around the model's window or else the first
+    place (after `skip`) where the question's rarest word occurs, or else the start of the body."""
+    lower = text.lower()
+    anchor = skip
+    if focus is not None:
+        anchor = focus[0]
+    else:
+        for term in sorted(set(query_terms), key=lambda t: -idf(t, 1.0)):
+            at = lower.find(term, skip)
+            if at >= 0:
+                anchor = at
+                break
+    lo = max(anchor - QUOTE_SCAN_CHARS // 2, 0)
+    hi = min(lo + QUOTE_SCAN_CHARS, len(text))
+    lo = text.rfind("\n", 0, lo) + 1 if lo > 0 else 0
+    line_end = text.find("\n", hi)
+    return lo, len(text) if line_end < 0 or hi >= len(text) else line_end
 
 
 def _quotable_spans(text: str, skip: int) -> NDArray[np.int64]:

@@ -10,6 +10,7 @@ import enum
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from app.places import find_places, organisation_places, place_key
 from indexer.identifiers import CASE_CUES, CASE_IN_QUESTION, CASE_WITHOUT_PREFIX, CaseRef, case_refs
@@ -130,10 +131,11 @@ def _stem(word: str) -> str:
     return word
 
 
-def name_stems(name: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def name_stems(name: str) -> tuple[str, ...]:
     """Stems of the particular words of a body or organisation name, in order (`Barn- och
     utbildningsnämnden` → [`utbildningsnämnd`]; `Göteborgs Stad` → [`göteborg`])."""
-    return [_stem(w) for w in words(name) if len(w) >= BODY_STEM_MIN and w not in GENERIC_NAME_WORDS]
+    return tuple(_stem(w) for w in words(name) if len(w) >= BODY_STEM_MIN and w not in GENERIC_NAME_WORDS)
 
 
 def _named(words: Sequence[str], stems: Sequence[str]) -> bool:
@@ -158,16 +160,23 @@ def find_bodies(text: str, bodies: Sequence[str]) -> tuple[str, ...]:
     return tuple(found)
 
 
+@lru_cache(maxsize=4096)
+def _organisation_keys(name: str) -> frozenset[str]:
+    return frozenset(place_key(p) for p in organisation_places(name))
+
+
+@lru_cache(maxsize=8)
+def _archive_places(organisations: tuple[str, ...]) -> frozenset[str]:
+    """Place keys of every organisation of an index (read once per index, not per question)."""
+    return frozenset(key for name in organisations for key in _organisation_keys(name))
+
+
 def find_organisations(text: str, organisations: Sequence[str]) -> tuple[str, ...]:
     """Organisations of the index the question names: `Lomma`, `Göteborgs`, `riksdagen`, `Skaraborg`."""
     tokens = words(text)
     places = {place_key(p) for p in find_places(text)}
-    found = []
-    for name in organisations:
-        own = {place_key(p) for p in organisation_places(name)}
-        if (own & places) or _named(tokens, name_stems(name)):
-            found.append(name)
-    return tuple(found)
+    return tuple(name for name in organisations
+                 if (_organisation_keys(name) & places) or _named(tokens, name_stems(name)))
 
 
 def _date_range(text: str) -> tuple[str | None, str | None]:
@@ -214,7 +223,7 @@ def analyse(text: str, organisations: Sequence[str], bodies: Sequence[str], case
     exact_day = date_from is not None and date_from == date_to
     named_bodies = find_bodies(rest, bodies)
     named_orgs = find_organisations(rest, organisations)
-    known_places = {place_key(p) for org in organisations for p in organisation_places(org)}
+    known_places = _archive_places(tuple(organisations))
     unknown = tuple(p for p in find_places(rest) if place_key(p) not in known_places)
     lowered = " ".join(rest.lower().split())
     named_people = tuple(sorted(p for p in people if p in lowered))

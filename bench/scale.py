@@ -38,8 +38,8 @@ from indexer.store import write_index
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTION_SETS = tuple(ROOT / f"tests/eval/{name}.jsonl" for name in ("dev", "corpus", "hard"))
-VECTORS_FILE, CHUNKS_FILE, PROTOCOLS_FILE, MANIFEST_FILE = (
-    "vectors.faiss", "chunks.jsonl", "protocols.json", "manifest.json"
+VECTORS_FILE, CHUNKS_FILE, PROTOCOLS_FILE, MANIFEST_FILE, PARAGRAPHS_FILE, TABLES_FILE = (
+    "vectors.faiss", "chunks.jsonl", "protocols.json", "manifest.json", "paragraphs.jsonl", "tables.npz"
 )
 
 SEED = 20240823
@@ -174,6 +174,13 @@ def read_source(path: Path) -> Source:
     with open(path / CHUNKS_FILE, encoding="utf-8") as lines:
         rows = [json.loads(line) for line in lines if line.strip()]
     raw_protocols = json.loads((path / PROTOCOLS_FILE).read_text(encoding="utf-8"))
+    if (path / PARAGRAPHS_FILE).is_file():
+        # Schema 2 and later keep the paragraphs apart, line p = paragraph p in protocol order.
+        with np.load(path / TABLES_FILE) as tables:
+            owner = tables["paragraph_protocol"].tolist()
+        with open(path / PARAGRAPHS_FILE, encoding="utf-8") as lines:
+            for protocol_id, line in zip(owner, lines):
+                raw_protocols[protocol_id].setdefault("paragraphs", []).append(json.loads(line))
     by_paragraph: dict[tuple[str, Any], list[int]] = {}
     for i, row in enumerate(rows):
         # Newer schemas tie a chunk to its paragraph by position, as § numbers may repeat.
@@ -186,6 +193,8 @@ def read_source(path: Path) -> Source:
             template = make_template(data, rows, by_paragraph.get((protocol["source"], where), []))
             if template is not None:
                 templates.append(template)
+    if not templates:
+        raise SystemExit(f"{path}: no paragraph of the source index could serve as a template")
     meetings = tuple(
         (p.get("place"), tuple(Participant(x["name"], Role(x["role"])) for x in p.get("participants", ())))
         for p in raw_protocols

@@ -219,3 +219,17 @@ def test_real_quotes_hold_no_heading() -> None:
                     f"{path.name} § {paragraph.number}: {text[start:end]!r}")
                 checked += 1
     assert checked > 300
+
+
+def test_a_very_long_paragraph_is_quoted_around_the_answer() -> None:
+    from app.cite import QUOTE_SCAN_CHARS, best_quote_span
+
+    filler = "Ledamoten röstade ja.\n" * (3 * QUOTE_SCAN_CHARS // 22)
+    answer = "Sökt belopp var 157 miljoner medan tilldelningen blev 108 miljoner kronor."
+    text = "§ 367 Bilagor\n" + filler + answer + "\n" + filler
+    start, end = best_quote_span(text, _norm(["tilldelningen"]), _norm, {}.get, skip=text.find("\n"))
+    assert text[start:end] == answer
+    at = text.find(answer)
+    start, end = best_quote_span(text, _norm(["okänt"]), _norm, {}.get, skip=text.find("\n"),
+                                 focus=(at, at + len(answer)))
+    assert text[start:end] == answer

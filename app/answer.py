@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from app.cite import answer_pattern, best_quote_span
+from app.cite import answer_pattern, best_quote_span, cite_protocol
 from app.confidence import SPECIFIC_HITS, Signals, is_confident, signals
 from app.places import place_key
 from app.query import Kind, QuestionFacts
@@ -232,11 +232,9 @@ def header_hit(protocol: Protocol, question: str, score: float, idf: Callable[[s
                                      answer=answer_pattern(question))
     else:
         start = end = 0
-    citation = ", ".join(x for x in (protocol.organisation, protocol.body) if x)
-    citation += f", protokoll {protocol.date}" if protocol.date else ", protokoll (odaterat)"
     return Hit(rank=1, score=round(score, 6), file=protocol.source, paragraph=HEADER, title="Protokollets huvud",
                case_number=None, organisation=protocol.organisation, body=protocol.body, date=protocol.date,
-               citation=citation + ", huvud (närvaro, plats och tid)", text=text, quote=text[start:end],
+               citation=f"{cite_protocol(protocol)}, huvud (närvaro, plats och tid)", text=text, quote=text[start:end],
                quote_start=start, quote_end=end, match="meeting")
 
 

@@ -49,12 +49,16 @@ def paragraph_label(protocol: Protocol, paragraph: Paragraph) -> str:
     return f"§ {paragraph.number}" if uses_sign else f"punkt {paragraph.number}"
 
 
-def cite(protocol: Protocol, paragraph: Paragraph) -> str:
-    """A citation ready to paste: organisation, body, `protokoll DATE`, § and case number."""
+def cite_protocol(protocol: Protocol) -> str:
+    """The protocol part of a citation: organisation, body, `protokoll DATE` (or `(odaterat)`)."""
     parts = [x for x in (protocol.organisation, protocol.body) if x]
     parts.append(f"protokoll {protocol.date}" if protocol.date else "protokoll (odaterat)")
-    parts.append(paragraph_label(protocol, paragraph))
-    citation = ", ".join(parts)
+    return ", ".join(parts)
+
+
+def cite(protocol: Protocol, paragraph: Paragraph) -> str:
+    """A citation ready to paste: organisation, body, `protokoll DATE`, § and case number."""
+    citation = f"{cite_protocol(protocol)}, {paragraph_label(protocol, paragraph)}"
     return f"{citation} ({paragraph.case_number})" if paragraph.case_number else citation
 
 

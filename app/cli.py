@@ -166,16 +166,22 @@ def format_hit(hit: Hit) -> str:
     return f"{hit.rank}. {hit.citation}   [{hit.score:.4f}]\n   {hit.title}\n   »{quote}«"
 
 
-def run_search(question: str, settings: Settings, k: int, as_json: bool, filters: Filters | None = None) -> int:
+def searcher_for(question: str, settings: Settings, k: int, filters: Filters | None) -> Searcher:
+    """The searcher for one question of `search` or `ask`: bad input fails before the model loads, and
+    filters that let nothing through are said (the answer then lists no paragraph)."""
     from app.search import clean_query
 
-    clean_query(question)  # an empty question fails before the model is loaded
+    clean_query(question)
     if k < 1:
         raise QueryError("-k must be at least 1")
     searcher = open_searcher(settings)
     if searcher.paragraphs_allowed(filters) == 0:
         print("protokoll: inga paragrafer matchar filtren / no paragraph matches the filters", file=sys.stderr)
-    hits = searcher.search(question, k=k, filters=filters)
+    return searcher
+
+
+def run_search(question: str, settings: Settings, k: int, as_json: bool, filters: Filters | None = None) -> int:
+    hits = searcher_for(question, settings, k, filters).search(question, k=k, filters=filters)
     if as_json:
         print(json.dumps([hit_to_json(h) for h in hits], ensure_ascii=False, indent=2))
     elif not hits:
@@ -201,15 +207,8 @@ def format_answer(answer: Answer) -> str:
 
 def run_ask(question: str, settings: Settings, k: int, as_json: bool, filters: Filters | None = None) -> int:
     from app.answer import Answerer
-    from app.search import clean_query
 
-    clean_query(question)  # an empty question fails before the model is loaded
-    if k < 1:
-        raise QueryError("-k must be at least 1")
-    searcher = open_searcher(settings)
-    if searcher.paragraphs_allowed(filters) == 0:
-        print("protokoll: inga paragrafer matchar filtren / no paragraph matches the filters", file=sys.stderr)
-    answer = Answerer(searcher).answer(question, filters, k)
+    answer = Answerer(searcher_for(question, settings, k, filters)).answer(question, filters, k)
     print(json.dumps(answer_to_json(answer), ensure_ascii=False, indent=2) if as_json else format_answer(answer))
     return 0
 

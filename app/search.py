@@ -168,6 +168,7 @@ class Searcher:
         self.meeting_boost = MEETING_BOOST
         self._case_prefixes = index.identifiers.prefixes
         self._people = frozenset(index.identifiers.people)
+        self._name_stems = frozenset(analyze_query(" ".join((*tables.bodies, *tables.organisations))))
 
     def paragraphs_allowed(self, filters: Filters | None) -> int:
         """How many paragraphs the filters let through (raises QueryError for unknown names or bad dates)."""
@@ -179,10 +180,10 @@ class Searcher:
         "Vad har Lomma beslutat om skolskjuts?" when only Göteborg's protocols mention skolskjuts."""
         tables = self.index.tables
         wanted = np.flatnonzero(np.isin(np.asarray(tables.organisations), organisations))
-        names = set(analyze_query(" ".join((*tables.bodies, *tables.organisations))))
         found = []
         for term in dict.fromkeys(analyze_query(question)):
-            if term in names or len(term) < ELSEWHERE_STEM_MIN or self.index.keyword.idf(term, 0.0) < ELSEWHERE_IDF_MIN:
+            rare = len(term) >= ELSEWHERE_STEM_MIN and self.index.keyword.idf(term, 0.0) >= ELSEWHERE_IDF_MIN
+            if term in self._name_stems or not rare:
                 continue
             docs, _ = self.index.keyword.scores([term])
             owners = tables.paragraph_organisation[self._doc_paragraph[docs]]
@@ -199,10 +200,8 @@ class Searcher:
     def prepare(self, question: str) -> Prepared:
         """Read and embed a question once, for any number of rankings of it."""
         text = clean_query(question)
-        tables = self.index.tables
-        facts = analyse(text, tables.organisations, tables.bodies, self._case_prefixes, self._people)
         docs, doc_scores = self._keyword_scores(text)
-        return Prepared(text, facts, self.embedder.embed_query(text), docs, doc_scores)
+        return Prepared(text, self.facts(text), self.embedder.embed_query(text), docs, doc_scores)
 
     def _keyword_scores(self, text: str) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
         if self._keyword_query is None:

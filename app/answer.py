@@ -20,10 +20,10 @@ from app.confidence import SPECIFIC_HITS, Signals, is_confident, signals
 from app.places import place_key
 from app.query import Kind, QuestionFacts
 from app.search import MATCH_CASE, MATCH_NUMBER, Searcher
-from indexer.keyword import analyze_query, analyze_tokens
+from indexer.index.keyword import analyze_query, analyze_tokens
+from indexer.index.tables import NO_DATE
 from indexer.models import HEADER, Filters, Hit, Protocol, Role
-from indexer.sentences import quote_spans
-from indexer.tables import NO_DATE
+from indexer.parse.sentences import quote_spans
 
 ANSWER_HITS = 5
 """Citations an answer lists: the ones it quotes, then the closest others."""
@@ -40,8 +40,7 @@ ROLE_WORDS: tuple[tuple[re.Pattern[str], Role, str], ...] = (
     (re.compile(r"\bsekreterare", re.I), Role.SEKRETERARE, "sekreterare"),
     (re.compile(r"\bjuster", re.I), Role.JUSTERARE, "justerare"),
     (re.compile(r"\bfrånvar", re.I), Role.FRANVARANDE, "frånvarande"),
-    (re.compile(r"\b(?:närvar|ledamöter|deltog|deltagare|tjänstgör|ersättare)", re.I), Role.BESLUTANDE,
-     "beslutande"),
+    (re.compile(r"\b(?:närvar|ledamöter|deltog|deltagare|tjänstgör|ersättare)", re.I), Role.BESLUTANDE, "beslutande"),
 )
 """Words of a meeting question and the header role they ask for."""
 
@@ -123,8 +122,13 @@ def _matter(hits: Sequence[Hit]) -> list[Hit]:
 def _topic(hits: Sequence[Hit]) -> list[Hit]:
     """The hits on the best hit's matter, oldest first: same case number, or close in score."""
     best = hits[0]
-    path = [h for h in hits if (best.case_number and h.case_number == best.case_number)
-            or h.score >= best.score - TOPIC_SCORE_MARGIN or h.match == MATCH_CASE]
+    path = [
+        h
+        for h in hits
+        if (best.case_number and h.case_number == best.case_number)
+        or h.score >= best.score - TOPIC_SCORE_MARGIN
+        or h.match == MATCH_CASE
+    ]
     return sorted(path[:TOPIC_MAX_STEPS], key=lambda h: (h.date or "", h.rank))
 
 
@@ -162,8 +166,10 @@ def compose(facts: QuestionFacts, hits: Sequence[Hit], confident: bool, missing:
     parts: list[Part] = []
     for hit in choose(hits):
         start, end = span_of(hit)
-        parts += [Part(("\n" if parts else "") + f"{framing(hit)}: "),
-                  Part(hit.text[start:end], index[id(hit)] + 1, start, end)]
+        parts += [
+            Part(("\n" if parts else "") + f"{framing(hit)}: "),
+            Part(hit.text[start:end], index[id(hit)] + 1, start, end),
+        ]
     return parts
 
 
@@ -174,8 +180,9 @@ def _line_span(text: str, at: int) -> tuple[int, int]:
     return start, len(text) if end < 0 else end
 
 
-PLACE_QUESTION = re.compile(r"\bvar\b[^?]*\b(?:hölls|sammanträdde|träffades|möttes)\b|\bplats\b|\bdigitalt\b",
-                            re.IGNORECASE)
+PLACE_QUESTION = re.compile(
+    r"\bvar\b[^?]*\b(?:hölls|sammanträdde|träffades|möttes)\b|\bplats\b|\bdigitalt\b", re.IGNORECASE
+)
 """A question about where the meeting was: answered from the parsed place."""
 
 
@@ -214,8 +221,14 @@ def _person_at(text: str, asked: Sequence[tuple[str, list[str]]]) -> int:
     return -1
 
 
-def header_hit(protocol: Protocol, question: str, score: float, idf: Callable[[str, float], float],
-               asked: Sequence[tuple[str, list[str]]] = (), people: Sequence[str] = ()) -> Hit:
+def header_hit(
+    protocol: Protocol,
+    question: str,
+    score: float,
+    idf: Callable[[str, float], float],
+    asked: Sequence[tuple[str, list[str]]] = (),
+    people: Sequence[str] = (),
+) -> Hit:
     """A protocol's header as a hit, quoting the header line that answers a meeting question: the line
     naming a person the question names, or the first person of the role asked about, or the place, else
     the lines holding the question's words or its answer kind."""
@@ -228,14 +241,28 @@ def header_hit(protocol: Protocol, question: str, score: float, idf: Callable[[s
     if at >= 0:
         start, end = _line_span(text, at)
     elif text:
-        start, end = best_quote_span(text, analyze_query(question), analyze_tokens, idf,
-                                     answer=answer_pattern(question))
+        start, end = best_quote_span(
+            text, analyze_query(question), analyze_tokens, idf, answer=answer_pattern(question)
+        )
     else:
         start = end = 0
-    return Hit(rank=1, score=round(score, 6), file=protocol.source, paragraph=HEADER, title="Protokollets huvud",
-               case_number=None, organisation=protocol.organisation, body=protocol.body, date=protocol.date,
-               citation=f"{cite_protocol(protocol)}, huvud (närvaro, plats och tid)", text=text, quote=text[start:end],
-               quote_start=start, quote_end=end, match="meeting")
+    return Hit(
+        rank=1,
+        score=round(score, 6),
+        file=protocol.source,
+        paragraph=HEADER,
+        title="Protokollets huvud",
+        case_number=None,
+        organisation=protocol.organisation,
+        body=protocol.body,
+        date=protocol.date,
+        citation=f"{cite_protocol(protocol)}, huvud (närvaro, plats och tid)",
+        text=text,
+        quote=text[start:end],
+        quote_start=start,
+        quote_end=end,
+        match="meeting",
+    )
 
 
 def _name_part(name: str) -> str:
@@ -279,8 +306,14 @@ class Answerer:
             protocol = self._meeting(facts, hits)
             if protocol is not None:
                 asked = [] if REPLACEMENT.search(prepared.text) else asked_people(protocol, prepared.text)
-                head = header_hit(protocol, prepared.text, hits[0].score if hits else 0.0,
-                                  self.searcher.index.keyword.idf, asked, facts.people)
+                head = header_hit(
+                    protocol,
+                    prepared.text,
+                    hits[0].score if hits else 0.0,
+                    self.searcher.index.keyword.idf,
+                    asked,
+                    facts.people,
+                )
                 hits = [head] + [replace(h, rank=h.rank + 1) for h in hits[: k - 1]]
         tables = self.searcher.index.tables
         # A question naming an organisation is answered by that organisation's paragraphs: its specific
@@ -289,9 +322,15 @@ class Answerer:
         scope = [h for h in hits if h.organisation in named] if named else hits
         headers = {self._protocol_of(h).header for h in scope[:SPECIFIC_HITS]}
         found = signals(prepared.text, scope, (*tables.bodies, *tables.organisations, *facts.people), headers)
-        confident = missing is None and bool(hits) and (
-            is_confident(found) or any(h.match in (MATCH_CASE, MATCH_NUMBER) for h in hits)
-            or hits[0].paragraph == HEADER)
+        confident = (
+            missing is None
+            and bool(hits)
+            and (
+                is_confident(found)
+                or any(h.match in (MATCH_CASE, MATCH_NUMBER) for h in hits)
+                or hits[0].paragraph == HEADER
+            )
+        )
         parts = compose(facts, hits, confident, missing)
         if confident and hits and hits[0].paragraph == HEADER:
             parts = role_parts(asked, self._protocol_of(hits[0]), prepared.text) + parts
@@ -323,14 +362,25 @@ class Answerer:
         texts = [h.text.lower() for h in hits[:SPECIFIC_HITS]]
         # A place named as the body that decided is outside the archive; a place the best hits mention
         # otherwise (a study trip to Södertälje) is a topic.
-        absent = [p for p in facts.unknown_places
-                  if p in facts.unknown_organisations or not any(place_key(p) in t for t in texts)]
+        absent = [
+            p
+            for p in facts.unknown_places
+            if p in facts.unknown_organisations or not any(place_key(p) in t for t in texts)
+        ]
         if absent:
-            return (f"Arkivet har inga protokoll från {', '.join(absent)}, så jag hittar inget i "
-                    f"protokollen om {_topic_words(facts.text)}.")
+            return (
+                f"Arkivet har inga protokoll från {', '.join(absent)}, så jag hittar inget i "
+                f"protokollen om {_topic_words(facts.text)}."
+            )
         named = facts.filters.organisations
-        if named and hits and (not any(h.organisation in named for h in hits[:SPECIFIC_HITS]) or (
-                facts.kind is not Kind.MEETING and self.searcher.words_only_elsewhere(facts.text, named))):
+        if (
+            named
+            and hits
+            and (
+                not any(h.organisation in named for h in hits[:SPECIFIC_HITS])
+                or (facts.kind is not Kind.MEETING and self.searcher.words_only_elsewhere(facts.text, named))
+            )
+        ):
             return f"Jag hittar inget i protokollen från {', '.join(named)} om {_topic_words(facts.text)}."
         if facts.unknown_bodies:
             return f"Jag hittar inget protokoll från {', '.join(facts.unknown_bodies)} i arkivet."
@@ -353,4 +403,3 @@ def _meeting_words(facts: QuestionFacts) -> str:
     when = "" if not f.date_from else (f.date_from if f.date_from == f.date_to else f"{f.date_from}–{f.date_to}")
     words = ", ".join([*names, when] if when else names)
     return f" från {words}" if words else ""
-

@@ -8,10 +8,10 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from indexer.keyword import WORD
+from indexer.index.keyword import WORD
 from indexer.models import Paragraph, Protocol
-from indexer.parse_header import MONTH_NAMES
-from indexer.sentences import heading_spans, quote_spans, sentence_spans
+from indexer.parse.header import MONTH_NAMES
+from indexer.parse.sentences import heading_spans, quote_spans, sentence_spans
 
 QUOTE_MAX_CHARS = 450
 """A quote is a sentence or two; longer windows stop reading like a quote."""
@@ -64,18 +64,29 @@ def cite(protocol: Protocol, paragraph: Paragraph) -> str:
 
 ANSWER_KINDS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
     # (what the question asks, what a sentence that answers it contains)
-    (re.compile(r"^\W*(vad kostar|hur mycket (kostar|pengar)|vilket belopp)|\b(kostar|kostnad\w*|avgift\w*|pris)\b",
-                re.I),
-     re.compile(r"\d[\d  ]*(,\d+)?\s*(kr\b|kronor|miljon|miljard|mnkr|tkr|mkr)", re.I)),
+    (
+        re.compile(
+            r"^\W*(vad kostar|hur mycket (kostar|pengar)|vilket belopp)|\b(kostar|kostnad\w*|avgift\w*|pris)\b", re.I
+        ),
+        re.compile(r"\d[\d  ]*(,\d+)?\s*(kr\b|kronor|miljon|miljard|mnkr|tkr|mkr)", re.I),
+    ),
     (re.compile(r"^\W*(hur (mycket|många|stor|stora|stort|lång|långa|hög|höga))\b", re.I), re.compile(r"\d")),
-    (re.compile(r"^\W*(när|vilket datum|vilka datum|från vilket datum|hur länge|till när)\b", re.I),
-     re.compile(rf"\d{{1,2}}/\d{{1,2}}|\d{{4}}-\d{{2}}-\d{{2}}|\b\d{{1,2}} ({MONTH_NAMES})|\b(19|20)\d\d\b"
-                r"|\d{1,2}[:.]\d{2}", re.I)),
-    (re.compile(r"^\W*(hur röstade|hur föll omröstningen|hur gick omröstningen)", re.I),
-     re.compile(r"\b\d+\s*(ja|nej|röster|–|-)\b|\b(ja|nej)\s*:\s*\d|\bröst|\bvoter|\breserv", re.I)),
-    (re.compile(r"^\W*(vem|vilk(en|et|a) (\w+ )?(person|personer|politiker|kommunalråd|ledamot|ledamöter))\b",
-                re.I),
-     re.compile(r"\b[A-ZÅÄÖ][a-zåäöé]+ [A-ZÅÄÖ][a-zåäöé]+")),
+    (
+        re.compile(r"^\W*(när|vilket datum|vilka datum|från vilket datum|hur länge|till när)\b", re.I),
+        re.compile(
+            rf"\d{{1,2}}/\d{{1,2}}|\d{{4}}-\d{{2}}-\d{{2}}|\b\d{{1,2}} ({MONTH_NAMES})|\b(19|20)\d\d\b"
+            r"|\d{1,2}[:.]\d{2}",
+            re.I,
+        ),
+    ),
+    (
+        re.compile(r"^\W*(hur röstade|hur föll omröstningen|hur gick omröstningen)", re.I),
+        re.compile(r"\b\d+\s*(ja|nej|röster|–|-)\b|\b(ja|nej)\s*:\s*\d|\bröst|\bvoter|\breserv", re.I),
+    ),
+    (
+        re.compile(r"^\W*(vem|vilk(en|et|a) (\w+ )?(person|personer|politiker|kommunalråd|ledamot|ledamöter))\b", re.I),
+        re.compile(r"\b[A-ZÅÄÖ][a-zåäöé]+ [A-ZÅÄÖ][a-zåäöé]+"),
+    ),
 )
 """Question words that ask for a kind of answer (an amount, a date, a vote, a person), and how a
 sentence that gives one looks. A sentence of that kind weighs as much as the best matched word."""
@@ -174,8 +185,9 @@ def _quote_in(
     return start, end
 
 
-def _scan_region(text: str, query_terms: Sequence[str], idf: Callable[[str, float], float], skip: int,
-                 focus: tuple[int, int] | None) -> tuple[int, int]:
+def _scan_region(
+    text: str, query_terms: Sequence[str], idf: Callable[[str, float], float], skip: int, focus: tuple[int, int] | None
+) -> tuple[int, int]:
     """Whole lines of `text`, about QUOTE_SCAN_CHARS long, around the model's window or else the first
     place (after `skip`) where the question's rarest word occurs, or else the start of the body."""
     lower = text.lower()
@@ -210,12 +222,18 @@ def _quotable_spans(text: str, skip: int) -> NDArray[np.int64]:
     headings = [span for span in heading_spans(text) if span[0] >= skip]
     first_heading = headings[0][0] if headings else -1
     title = 0
-    while (title < len(body) and body[title][1] <= first_heading
-           and not _SENTENCE_END.search(text, body[title][0], body[title][1])):
+    while (
+        title < len(body)
+        and body[title][1] <= first_heading
+        and not _SENTENCE_END.search(text, body[title][0], body[title][1])
+    ):
         title += 1
     section_ends = [start for start, _ in headings[1:]] + [len(text)]
-    recipients = [(end, next_start) for (start, end), next_start in zip(headings, section_ends)
-                  if _RECIPIENTS.search(text, start, end)]
+    recipients = [
+        (end, next_start)
+        for (start, end), next_start in zip(headings, section_ends)
+        if _RECIPIENTS.search(text, start, end)
+    ]
     answering = [span for span in body[title:] if not any(s <= span[0] < e for s, e in recipients)]
     spans = answering or body or quotable or sentence_spans(text)
     return np.array(spans, dtype=np.int64).reshape(-1, 2)
@@ -243,8 +261,14 @@ def _term_weights(
     return weights
 
 
-def _best_span(terms: NDArray[np.float64], bonus: NDArray[np.float64], counts: NDArray[np.int64],
-               spans: NDArray[np.int64], sections: NDArray[np.int64], lead_in: NDArray[np.bool_]) -> tuple[int, int]:
+def _best_span(
+    terms: NDArray[np.float64],
+    bonus: NDArray[np.float64],
+    counts: NDArray[np.int64],
+    spans: NDArray[np.int64],
+    sections: NDArray[np.int64],
+    lead_in: NDArray[np.bool_],
+) -> tuple[int, int]:
     """The run of 1–QUOTE_MAX_SENTENCES sentences with the most weight per log(words + damping).
 
     A run's weight is the idf of each question term it holds, counted once however many of its

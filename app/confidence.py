@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from app.query import BODY_ABBREVIATIONS, DATE_PHRASE
-from indexer.keyword import QUESTION_WORDS, stem, words
+from indexer.index.keyword import QUESTION_WORDS, stem, words
 
 if TYPE_CHECKING:
     from indexer.models import Hit
@@ -27,8 +27,10 @@ while the KF paragraph ranks first)."""
 STEM_MIN = 4
 """A specific word is found when its stem (at least 4 letters) is in the text: `Renovas` → `renova`."""
 
-PARTY = re.compile(r"(?:(?:socialdemokrat|moderat|sverigedemokrat|vänsterpart|centerpart|liberal|kristdemokrat"
-                   r"|miljöpart|demokraterna)\w*|(?:s|m|sd|v|c|l|kd|mp|d)(?::s)?)$")
+PARTY = re.compile(
+    r"(?:(?:socialdemokrat|moderat|sverigedemokrat|vänsterpart|centerpart|liberal|kristdemokrat"
+    r"|miljöpart|demokraterna)\w*|(?:s|m|sd|v|c|l|kd|mp|d)(?::s)?)$"
+)
 """Party names and letters: protocols name parties by letter, questions by name."""
 
 _CAPITALISED = re.compile(r"(?<![\w-])[A-ZÅÄÖÉ][a-zåäöéü]+(?:-[A-ZÅÄÖÉa-zåäöéü]+)?")
@@ -66,8 +68,13 @@ def specific_words(question: str, known: Iterable[str] = ()) -> list[str]:
             if pattern is _CAPITALISED and _SENTENCE_START.search(question[: m.start()]):
                 continue
             lowered = word.lower()
-            if lowered in QUESTION_WORDS or lowered in skip or lowered.rstrip("s") in skip or (
-                    PARTY.match(lowered)) or lowered in BODY_ABBREVIATIONS:
+            if (
+                lowered in QUESTION_WORDS
+                or lowered in skip
+                or lowered.rstrip("s") in skip
+                or (PARTY.match(lowered))
+                or lowered in BODY_ABBREVIATIONS
+            ):
                 continue
             found.append((m.start(), word))
     return list(dict.fromkeys(word for _, word in sorted(found)))

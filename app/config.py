@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from indexer.embed import DEFAULT_MODEL, cache_dir
+from indexer.model.embed import DEFAULT_MODEL, cache_dir
 
 DEFAULT_CORPUS = Path("corpus")
 

@@ -46,8 +46,10 @@ def load_questions(path: Path) -> list[Question]:
             gold = frozenset((g["file"], str(g["paragraph"])) for g in row["gold"])
             questions.append(Question(str(row["id"]), row["question"], gold, str(row.get("kind", ""))))
         except (json.JSONDecodeError, KeyError, TypeError) as error:
-            raise QueryError(f"{path}:{number}: not a question line ({error}); expected "
-                             '{"id", "question", "kind", "gold": [{"file", "paragraph"}]}') from None
+            raise QueryError(
+                f"{path}:{number}: not a question line ({error}); expected "
+                '{"id", "question", "kind", "gold": [{"file", "paragraph"}]}'
+            ) from None
     return questions
 
 
@@ -96,8 +98,9 @@ class Row:
 
 def _row(kind: str, outcomes: Sequence[Outcome]) -> Row:
     answerable = [o for o in outcomes if o.question.gold]
-    recall = {k: sum(capped_recall(o.ranked, o.question.gold, k) for o in answerable) / max(1, len(answerable))
-              for k in KS}
+    recall = {
+        k: sum(capped_recall(o.ranked, o.question.gold, k) for o in answerable) / max(1, len(answerable)) for k in KS
+    }
     ranks = [first_gold_rank(o.ranked[:DEPTH], o.question.gold) for o in answerable]
     mrr = sum(1 / r for r in ranks if r is not None) / max(1, len(answerable))
     unsure = sum(1 for o in outcomes if not o.confident) / max(1, len(outcomes))
@@ -120,12 +123,23 @@ def format_report(rows: Iterable[Row]) -> str:
     head = f"{'kind':<16}{'n':>4}" + "".join(f"{'R@' + str(k):>7}" for k in KS) + f"{'MRR@10':>8}{'not conf.':>11}"
     lines = [head]
     for row in rows:
-        measures = ("".join(f"{'':>7}" for _ in KS) + f"{'':>8}" if row.kind == "unanswerable"
-                    else "".join(f"{row.recall[k]:>7.3f}" for k in KS) + f"{row.mrr:>8.3f}")
+        measures = (
+            "".join(f"{'':>7}" for _ in KS) + f"{'':>8}"
+            if row.kind == "unanswerable"
+            else "".join(f"{row.recall[k]:>7.3f}" for k in KS) + f"{row.mrr:>8.3f}"
+        )
         lines.append(f"{row.kind:<16}{row.n:>4}{measures}{row.not_confident:>11.3f}")
     return "\n".join(lines)
 
 
 def rows_to_json(rows: Iterable[Row]) -> list[dict[str, object]]:
-    return [{"kind": r.kind, "n": r.n, **{f"recall@{k}": round(v, 4) for k, v in r.recall.items()},
-             "mrr@10": round(r.mrr, 4), "not_confident": round(r.not_confident, 4)} for r in rows]
+    return [
+        {
+            "kind": r.kind,
+            "n": r.n,
+            **{f"recall@{k}": round(v, 4) for k, v in r.recall.items()},
+            "mrr@10": round(r.mrr, 4),
+            "not_confident": round(r.not_confident, 4),
+        }
+        for r in rows
+    ]

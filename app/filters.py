@@ -8,8 +8,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from indexer.errors import QueryError
+from indexer.index.tables import NO_DATE, IndexTables, day_number
 from indexer.models import Filters
-from indexer.tables import NO_DATE, IndexTables, day_number
 
 
 def _name_ids(wanted: Sequence[str], known: Sequence[str], what: str) -> NDArray[np.int32]:
@@ -40,8 +40,9 @@ def paragraph_mask(tables: IndexTables, filters: Filters | None) -> NDArray[np.b
         return None
     mask = np.ones(tables.n_paragraphs, dtype=bool)
     if filters.organisations:
-        mask &= np.isin(tables.paragraph_organisation, _name_ids(filters.organisations, tables.organisations,
-                                                                 "organisation"))
+        mask &= np.isin(
+            tables.paragraph_organisation, _name_ids(filters.organisations, tables.organisations, "organisation")
+        )
     if filters.bodies:
         mask &= np.isin(tables.paragraph_body, _name_ids(filters.bodies, tables.bodies, "organ/body"))
     start, end = _day(filters.date_from, "--from"), _day(filters.date_to, "--to")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from app.search import Searcher
 from indexer.errors import ProtokollError
-from indexer.store import current_version
+from indexer.index.store import current_version
 
 CHECK_INTERVAL_S = 1.0
 """How often (at most) a question looks whether the index link moved: one readlink."""
@@ -61,8 +61,10 @@ class LiveSearcher:
             searcher = self._open()
         except ProtokollError as error:
             # A broken new index must not take the running one down: keep answering with the old.
-            print(f"protokoll: the rebuilt index could not be loaded ({error}); still serving the previous one",
-                  file=sys.stderr)
+            print(
+                f"protokoll: the rebuilt index could not be loaded ({error}); still serving the previous one",
+                file=sys.stderr,
+            )
             with self._lock:
                 self._version = version
                 self._loading = False

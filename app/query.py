@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from app.places import find_places, organisation_places, place_key
-from indexer.identifiers import CASE_CUES, CASE_IN_QUESTION, CASE_WITHOUT_PREFIX, CaseRef, case_refs
-from indexer.keyword import words
+from indexer.index.identifiers import CASE_CUES, CASE_IN_QUESTION, CASE_WITHOUT_PREFIX, CaseRef, case_refs
+from indexer.index.keyword import words
 from indexer.models import Filters
-from indexer.parse_header import MONTH_NAMES, SWEDISH_MONTHS
+from indexer.parse.header import MONTH_NAMES, SWEDISH_MONTHS
 
 
 class Kind(enum.StrEnum):
@@ -42,26 +42,44 @@ _IN_MONTH = re.compile(rf"\bi\s+(?:{MONTH_NAMES})\s+(?:19|20)\d\d\b", re.IGNOREC
 _PARAGRAPH_NUMBER = re.compile(r"(?:§§?|\bparagraf(?:en)?|\bpunkt(?:en)?)\s*(\d{1,4})\b", re.IGNORECASE)
 
 KIND_PATTERNS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
-    (Kind.MEETING, re.compile(
-        r"^\W*(?:vem|vilka)\s+(?:var|är|blev)\s+(?:\w+s\s+)?(?:ordförande|sekreterare|justerare)\b"
-        r"|^\W*vem\s+(?:justerade|ledde|skrev under|tjänstgjorde|var sekreterare)\b"
-        r"|^\W*vem\s+(?:ersatte|ersätter)\s+(?:ordförande|sekreterare|justerare)"
-        r"|^\W*vilka\s+(?:ledamöter|ersättare|tjänstgörande|var närvarande|var frånvarande|deltog|närvarade)\b"
-        r"|^\W*(?:var|när|hur länge)\b[^?]*\b(?:hölls|sammanträdde|träffades|möttes|pågick|justerades)\b"
-        r"|\bklockslag|\bvilka paragrafer omfattar|\bpå plats eller digitalt", re.IGNORECASE)),
-    (Kind.TOPIC, re.compile(
-        r"\b(?:hur har|hur behandlades|vad har hänt|vad hände med|följ|över tid|genom åren|hur gick det"
-        r"|vad blev utfallet|från \w+ till|först i|vilka (?:byten|förändringar)|vad har \w+(?: \w+)? (?:behandlat|"
-        r"gjort|tagit upp))\b", re.IGNORECASE)),
+    (
+        Kind.MEETING,
+        re.compile(
+            r"^\W*(?:vem|vilka)\s+(?:var|är|blev)\s+(?:\w+s\s+)?(?:ordförande|sekreterare|justerare)\b"
+            r"|^\W*vem\s+(?:justerade|ledde|skrev under|tjänstgjorde|var sekreterare)\b"
+            r"|^\W*vem\s+(?:ersatte|ersätter)\s+(?:ordförande|sekreterare|justerare)"
+            r"|^\W*vilka\s+(?:ledamöter|ersättare|tjänstgörande|var närvarande|var frånvarande|deltog|närvarade)\b"
+            r"|^\W*(?:var|när|hur länge)\b[^?]*\b(?:hölls|sammanträdde|träffades|möttes|pågick|justerades)\b"
+            r"|\bklockslag|\bvilka paragrafer omfattar|\bpå plats eller digitalt",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        Kind.TOPIC,
+        re.compile(
+            r"\b(?:hur har|hur behandlades|vad har hänt|vad hände med|följ|över tid|genom åren|hur gick det"
+            r"|vad blev utfallet|från \w+ till|först i|vilka (?:byten|förändringar)|vad har \w+(?: \w+)? (?:behandlat|"
+            r"gjort|tagit upp))\b",
+            re.IGNORECASE,
+        ),
+    ),
     (Kind.DECISION, re.compile(r"\b(?:beslut\w*|beslöt|bifölls?|avslogs?|antogs?|godkändes?)\b", re.IGNORECASE)),
 )
 """Question forms by kind, most specific first; measured on tests/eval/answers.jsonl question wording."""
 
 BODY_ABBREVIATIONS = {
-    "ks": "kommunstyrelsen", "kf": "kommunfullmäktige", "bun": "barn- och utbildningsnämnden",
-    "sn": "socialnämnden", "kfn": "kultur- och fritidsnämnden", "tn": "tekniska nämnden",
-    "mbn": "miljö- och byggnadsnämnden", "bn": "byggnadsnämnden", "un": "utbildningsnämnden",
-    "von": "vård- och omsorgsnämnden", "rf": "regionfullmäktige", "rs": "regionstyrelsen",
+    "ks": "kommunstyrelsen",
+    "kf": "kommunfullmäktige",
+    "bun": "barn- och utbildningsnämnden",
+    "sn": "socialnämnden",
+    "kfn": "kultur- och fritidsnämnden",
+    "tn": "tekniska nämnden",
+    "mbn": "miljö- och byggnadsnämnden",
+    "bn": "byggnadsnämnden",
+    "un": "utbildningsnämnden",
+    "von": "vård- och omsorgsnämnden",
+    "rf": "regionfullmäktige",
+    "rs": "regionstyrelsen",
 }
 """Abbreviations Swedish protocols and their readers use for bodies; one counts only when the index has the body."""
 
@@ -69,8 +87,9 @@ INFORMAL_BODY_WORDS = {"skolnämnd": "utbildningsnämnd"}
 """What people call a body (stemmed) and the word of its formal name: "skolnämnden" is the
 barn- och utbildningsnämnd or utbildningsnämnd of its municipality."""
 
-GENERIC_NAME_WORDS = frozenset({"och", "för", "i", "av", "specifikt", "region", "kommun", "stad", "sveriges",
-                                "län", "kommunalförbund", "stads"})
+GENERIC_NAME_WORDS = frozenset(
+    {"och", "för", "i", "av", "specifikt", "region", "kommun", "stad", "sveriges", "län", "kommunalförbund", "stads"}
+)
 """Words of body and organisation names that name no particular one."""
 
 _ORGANISATION_WORDS = r"(?:kommun\w*|stad\w*|\w*fullmäktige\w*|\w*styrelse\w*|\w*nämnd\w*|region\w*)"
@@ -175,8 +194,9 @@ def find_organisations(text: str, organisations: Sequence[str]) -> tuple[str, ..
     """Organisations of the index the question names: `Lomma`, `Göteborgs`, `riksdagen`, `Skaraborg`."""
     tokens = words(text)
     places = {place_key(p) for p in find_places(text)}
-    return tuple(name for name in organisations
-                 if (_organisation_keys(name) & places) or _named(tokens, name_stems(name)))
+    return tuple(
+        name for name in organisations if (_organisation_keys(name) & places) or _named(tokens, name_stems(name))
+    )
 
 
 def _date_range(text: str) -> tuple[str | None, str | None]:
@@ -204,13 +224,21 @@ def question_kind(text: str, has_case: bool, has_number: bool = False) -> Kind:
     return Kind.LOOKUP if has_number else Kind.FACT
 
 
-def analyse(text: str, organisations: Sequence[str], bodies: Sequence[str], case_prefixes: frozenset[str],
-            people: frozenset[str] | set[str]) -> QuestionFacts:
+def analyse(
+    text: str,
+    organisations: Sequence[str],
+    bodies: Sequence[str],
+    case_prefixes: frozenset[str],
+    people: frozenset[str] | set[str],
+) -> QuestionFacts:
     """Read the identifiers and meeting words of a question against the names an index holds."""
     cue = bool(CASE_CUES.search(text))
-    cases = tuple(ref for ref in case_refs(text, CASE_IN_QUESTION)
-                  if not CASE_CUES.fullmatch(ref.prefix)  # "ärende 2024-00999": the word is no prefix
-                  and (ref.prefix in case_prefixes or cue or ref.written[: len(ref.prefix)].isupper()))
+    cases = tuple(
+        ref
+        for ref in case_refs(text, CASE_IN_QUESTION)
+        if not CASE_CUES.fullmatch(ref.prefix)  # "ärende 2024-00999": the word is no prefix
+        and (ref.prefix in case_prefixes or cue or ref.written[: len(ref.prefix)].isupper())
+    )
     rest = text
     for ref in cases:
         rest = rest.replace(ref.written, " ")
@@ -235,8 +263,11 @@ def analyse(text: str, organisations: Sequence[str], bodies: Sequence[str], case
         paragraph_numbers=numbers,
         filters=Filters(named_orgs, named_bodies, date_from, date_to),
         dated=date_from is not None,
-        meeting_dated=exact_day or (date_from is not None and (
-            bool(MEETING_CUE.search(rest)) or (bool(named_bodies or named_orgs) and bool(_IN_MONTH.search(rest))))),
+        meeting_dated=exact_day
+        or (
+            date_from is not None
+            and (bool(MEETING_CUE.search(rest)) or (bool(named_bodies or named_orgs) and bool(_IN_MONTH.search(rest))))
+        ),
         people=named_people,
         unknown_places=unknown,
         unknown_organisations=tuple(p for p in unknown if _as_organisation(rest, p)),

@@ -61,8 +61,9 @@ def max_per_group(values: NDArray[np.floating], group: NDArray[np.int64], n_grou
     return out
 
 
-def fuse(views: Sequence[NDArray[np.floating]], scales: Sequence[Scale | None],
-         weights: Sequence[float]) -> NDArray[np.float64]:
+def fuse(
+    views: Sequence[NDArray[np.floating]], scales: Sequence[Scale | None], weights: Sequence[float]
+) -> NDArray[np.float64]:
     """Weighted sum of each view's z-scores; a view without a scale (absent from the index) is skipped."""
     total = np.zeros(len(views[0]) if views else 0, dtype=np.float64)
     for scores, scale, weight in zip(views, scales, weights):

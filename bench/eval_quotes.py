@@ -32,10 +32,10 @@ from app.cite import (
     answer_pattern,
     best_quote_span,
 )
-from indexer.keyword import WORD, KeywordIndex, analyze_query, analyze_tokens, build_keyword_index
-from indexer.parse import parse_protocol
-from indexer.read import list_protocol_files, read_protocol_text
-from indexer.sentences import heading_spans, sentence_spans
+from indexer.index.keyword import WORD, KeywordIndex, analyze_query, analyze_tokens, build_keyword_index
+from indexer.parse.protocol import parse_protocol
+from indexer.parse.sentences import heading_spans, sentence_spans
+from indexer.read.text import list_protocol_files, read_protocol_text
 
 ROOT = Path(__file__).resolve().parent.parent
 QUOTES = ROOT / "tests/eval/quotes.jsonl"
@@ -96,9 +96,14 @@ def main() -> None:
             hits = wholes = headings = 0
             for case in cases:
                 heading_end = case.text.find("\n")
-                start, end = quote_span(case.text, analyze_query(case.question), analyze_tokens, idf,
-                                        skip=heading_end if heading_end > 0 else 0,
-                                        answer=answer_pattern(case.question))
+                start, end = quote_span(
+                    case.text,
+                    analyze_query(case.question),
+                    analyze_tokens,
+                    idf,
+                    skip=heading_end if heading_end > 0 else 0,
+                    answer=answer_pattern(case.question),
+                )
                 quote = case.text[start:end]
                 hit = word_share(quote, case.answer) >= HIT_SHARE
                 hits += hit
@@ -106,8 +111,10 @@ def main() -> None:
                 wholes += start <= answer_start and answer_start + len(case.answer) <= end
                 headings += holds_heading(case.text, start, end)
                 if args.verbose and not hit:
-                    print(f"    miss {case.id}: {case.question}\n      quote:  {' '.join(quote.split())[:200]}\n"
-                          f"      answer: {' '.join(case.answer.split())[:200]}")
+                    print(
+                        f"    miss {case.id}: {case.question}\n      quote:  {' '.join(quote.split())[:200]}\n"
+                        f"      answer: {' '.join(case.answer.split())[:200]}"
+                    )
             print(f"{name:<22}{len(cases):>5}{hits:>7}{hits / len(cases):>8.2f}{wholes:>14}{headings:>14}")
 
 
@@ -141,8 +148,13 @@ def old_quote_span(
     return start, end
 
 
-def _old_weights(text: str, body: NDArray[np.int64], wanted: set[str], normalise: Callable[[list[str]], list[str]],
-                 idf: Callable[[str, float], float]) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+def _old_weights(
+    text: str,
+    body: NDArray[np.int64],
+    wanted: set[str],
+    normalise: Callable[[list[str]], list[str]],
+    idf: Callable[[str, float], float],
+) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
     lower = text.lower()
     if len(lower) != len(text):
         lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
@@ -157,8 +169,9 @@ def _old_weights(text: str, body: NDArray[np.int64], wanted: set[str], normalise
     return counts.astype(np.int64), weights
 
 
-def _old_best_span(weights: NDArray[np.float64], counts: NDArray[np.int64],
-                   spans: NDArray[np.int64]) -> tuple[int, int]:
+def _old_best_span(
+    weights: NDArray[np.float64], counts: NDArray[np.int64], spans: NDArray[np.int64]
+) -> tuple[int, int]:
     n = len(weights)
     total_w = np.concatenate(([0.0], np.cumsum(weights)))
     total_c = np.concatenate(([0], np.cumsum(counts)))

@@ -35,10 +35,10 @@ from app.answer import Answerer
 from app.evaluate import DEPTH, Outcome, Question, Row, load_questions, report
 from app.search import W_KEYWORD, W_PARAGRAPH, W_WINDOW, Searcher
 from indexer.build import build_index
-from indexer.embed import SentenceTransformerEmbedder, cache_dir, query_embedder
-from indexer.keyword import KeywordIndex, build_keyword_index, words
-from indexer.store import StoredIndex, load_index, read_chunks
-from indexer.wordforms import Thesaurus, stem_word
+from indexer.index.keyword import KeywordIndex, build_keyword_index, words
+from indexer.index.store import StoredIndex, load_index, read_chunks
+from indexer.index.wordforms import Thesaurus, stem_word
+from indexer.model.embed import SentenceTransformerEmbedder, cache_dir, query_embedder
 
 ROOT = Path(__file__).resolve().parent.parent
 SETS = ("dev", "corpus", "hard", "answers", "heldout")
@@ -81,8 +81,11 @@ def main() -> None:
     vocabulary = frozenset(stem_word(w) for w in Counter(w for t in texts for w in words(t))) - {""}
     more = compound_more(vocabulary, MIN_PART)
     work = Path(tempfile.mkdtemp(prefix="eval-retrieval-"))
-    split = Searcher(keyword_variant(index, texts, document_analyzer(more, PART_WEIGHT), work / "split"), embedder,
-                     question_analyzer(more, PART_WEIGHT))
+    split = Searcher(
+        keyword_variant(index, texts, document_analyzer(more, PART_WEIGHT), work / "split"),
+        embedder,
+        question_analyzer(more, PART_WEIGHT),
+    )
     rankers: dict[str, Ranker] = {
         "keyword": lambda q: (searcher.rank_views(q, (0.0, 0.0, W_KEYWORD)), True),
         "dense": lambda q: (searcher.rank_views(q, (W_PARAGRAPH, W_WINDOW, 0.0)), True),
@@ -115,15 +118,18 @@ def main() -> None:
                 final[set_name] = rows
                 unanswerable = next((r for r in rows if r.kind == "unanswerable"), None)
                 flags = f"  answerable {overall.not_confident:.3f}" + (
-                    f", unanswerable {unanswerable.not_confident:.3f} (n={unanswerable.n})" if unanswerable else "")
+                    f", unanswerable {unanswerable.not_confident:.3f} (n={unanswerable.n})" if unanswerable else ""
+                )
             print(f"{set_name:<8}{name:<26}{overall.n:>4}{cells(overall)}{flags}", flush=True)
     print("\nask per kind (answers.jsonl)")
     for row in final["answers"]:
         flag = f"{row.not_confident:>8.3f}"
         print(f"  {row.kind:<16}{row.n:>4}" + ("" if row.kind == "unanswerable" else cells(row)) + f"  {flag}")
     warm = sorted(latencies)
-    print(f"\nask latency over {len(warm)} questions (warm, embedding included): "
-          f"p50 {1000 * statistics.median(warm):.0f} ms, p95 {1000 * warm[int(0.95 * (len(warm) - 1))]:.0f} ms")
+    print(
+        f"\nask latency over {len(warm)} questions (warm, embedding included): "
+        f"p50 {1000 * statistics.median(warm):.0f} ms, p95 {1000 * warm[int(0.95 * (len(warm) - 1))]:.0f} ms"
+    )
     if args.verbose:
         for set_name, questions in sets.items():
             for q in questions:

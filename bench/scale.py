@@ -33,13 +33,18 @@ from numpy.typing import NDArray
 from app.evaluate import load_questions
 from indexer.build import make_manifest
 from indexer.chunk import ChunkSettings, chunk_id, context_line
+from indexer.index.store import write_index
 from indexer.models import Chunk, ChunkKind, Paragraph, Participant, Protocol, Role
-from indexer.store import write_index
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTION_SETS = tuple(ROOT / f"tests/eval/{name}.jsonl" for name in ("dev", "corpus", "hard"))
 VECTORS_FILE, CHUNKS_FILE, PROTOCOLS_FILE, MANIFEST_FILE, PARAGRAPHS_FILE, TABLES_FILE = (
-    "vectors.faiss", "chunks.jsonl", "protocols.json", "manifest.json", "paragraphs.jsonl", "tables.npz"
+    "vectors.faiss",
+    "chunks.jsonl",
+    "protocols.json",
+    "manifest.json",
+    "paragraphs.jsonl",
+    "tables.npz",
 )
 
 SEED = 20240823
@@ -69,9 +74,18 @@ MUNICIPALITIES = (
     "Östersund Borlänge Falun Skövde Kalmar Kristianstad Karlskrona Lomma Kiruna Visby"
 ).split()
 BODIES = (
-    "Kommunstyrelsen", "Kommunfullmäktige", "Barn- och utbildningsnämnden", "Socialnämnden",
-    "Miljö- och byggnadsnämnden", "Tekniska nämnden", "Kultur- och fritidsnämnden", "Byggnadsnämnden",
-    "Valnämnden", "Kommunstyrelsens arbetsutskott", "Äldrenämnden", "Gymnasienämnden",
+    "Kommunstyrelsen",
+    "Kommunfullmäktige",
+    "Barn- och utbildningsnämnden",
+    "Socialnämnden",
+    "Miljö- och byggnadsnämnden",
+    "Tekniska nämnden",
+    "Kultur- och fritidsnämnden",
+    "Byggnadsnämnden",
+    "Valnämnden",
+    "Kommunstyrelsens arbetsutskott",
+    "Äldrenämnden",
+    "Gymnasienämnden",
 )
 K = 10
 WARMUP_QUERIES = 3
@@ -160,7 +174,7 @@ def ensure_source_index(path: Path) -> None:
     if (path / MANIFEST_FILE).is_file():
         return
     from indexer.build import build_index
-    from indexer.embed import SentenceTransformerEmbedder
+    from indexer.model.embed import SentenceTransformerEmbedder
 
     print(f"building the source index {path} from {ROOT / 'corpus'} (a few minutes)...", flush=True)
     build_index(ROOT / "corpus", path, SentenceTransformerEmbedder())
@@ -213,8 +227,11 @@ def read_source(path: Path) -> Source:
 def make_template(data: dict[str, Any], rows: list[dict[str, Any]], indices: list[int]) -> Template | None:
     """A template from a paragraph and its chunks; None when it has no chunk whose span matches."""
     paragraph = Paragraph(
-        number=data["number"], title=data["title"], text=data["text"],
-        case_number=data.get("case_number"), decision=data.get("decision"),
+        number=data["number"],
+        title=data["title"],
+        text=data["text"],
+        case_number=data.get("case_number"),
+        decision=data.get("decision"),
     )
     text = paragraph.text
     kept = [i for i in indices if text[rows[i]["start"] : rows[i]["end"]] == rows[i]["text"]]
@@ -261,7 +278,8 @@ def droppable_words(text: str, heading_end: int, boundaries: set[int], avoid: tu
     """Words after the heading (with their trailing space) that no chunk or decision starts or ends
     inside, so dropping one shifts offsets but cuts no span; a span's last word is never dropped."""
     spans = [
-        m.span() for m in _WORD.finditer(text, heading_end)
+        m.span()
+        for m in _WORD.finditer(text, heading_end)
         if not crosses(m.span(), boundaries) and not any(overlaps(m.span(), s) for s in avoid)
     ]
     return np.asarray(spans, dtype=np.int64).reshape(-1, 2)
@@ -308,11 +326,20 @@ def generate(source: Source, target_chunks: int, rng: Rng) -> Synthetic:
             context = context_line(protocol, paragraph)
             for (start, end), (_, kind, part) in zip(spans, template.chunks):
                 extra = {"position": position} if has_position else {}
-                corpus.chunks.append(Chunk(
-                    id=chunk_id(protocol.source, paragraph.number, part, kind), file=protocol.source,
-                    paragraph=paragraph.number, part=part, start=start, end=end, text=paragraph.text[start:end],
-                    context=context, kind=kind, **extra,
-                ))
+                corpus.chunks.append(
+                    Chunk(
+                        id=chunk_id(protocol.source, paragraph.number, part, kind),
+                        file=protocol.source,
+                        paragraph=paragraph.number,
+                        part=part,
+                        start=start,
+                        end=end,
+                        text=paragraph.text[start:end],
+                        context=context,
+                        kind=kind,
+                        **extra,
+                    )
+                )
             rows.append(template.rows)
     corpus.rows = np.concatenate(rows)
     return corpus
@@ -398,7 +425,7 @@ def question_vectors(source_index: Path, model: str, wanted: int, rng: Rng) -> d
     if cache.is_file():
         real = np.load(cache)
     else:
-        from indexer.embed import SentenceTransformerEmbedder
+        from indexer.model.embed import SentenceTransformerEmbedder
 
         embedder = SentenceTransformerEmbedder(model)
         real = np.stack([embedder.embed_query(t) for t in texts]).astype(np.float32)
@@ -429,11 +456,12 @@ def recall_at_k(index_dir: Path, vectors: Vectors, queries: Vectors, k: int) -> 
     """Share of the exact top k that the stored FAISS index returns as the engine searches it (the
     first k of its CANDIDATE_CHUNKS-candidate search), and the index's type."""
     from app.search import CANDIDATE_CHUNKS
-    from indexer.vectors import search_vectors
+    from indexer.index.vectors import search_vectors
 
     index = faiss.read_index(str(index_dir / VECTORS_FILE))
-    found = np.stack([np.pad(search_vectors(index, q, CANDIDATE_CHUNKS)[0][:k], (0, k), constant_values=-1)[:k]
-                      for q in queries])
+    found = np.stack(
+        [np.pad(search_vectors(index, q, CANDIDATE_CHUNKS)[0][:k], (0, k), constant_values=-1)[:k] for q in queries]
+    )
     kth = exact_top_k(vectors, queries, k)
     valid = found >= 0
     true_scores = np.einsum("qkd,qd->qk", vectors[np.where(valid, found, 0)], queries)
@@ -451,7 +479,7 @@ def memory_mib() -> tuple[float, float]:
 def serve(index_dir: str, model: str, questions: dict[str, NDArray[np.float32]], warmup: int) -> dict[str, float]:
     """In a fresh process: load the index into a Searcher, then time each question."""
     from app.search import Searcher
-    from indexer.store import load_index
+    from indexer.index.store import load_index
 
     embedder = QuestionVectors(model, questions)
     started = time.perf_counter()
@@ -462,8 +490,15 @@ def serve(index_dir: str, model: str, questions: dict[str, NDArray[np.float32]],
     latencies, hit_counts = zip(*(timed_search(searcher, text) for text in texts))
     rss, peak = memory_mib()
     p50, p95 = np.percentile(latencies, [50, 95])
-    return {"load_s": load_s, "first_ms": warmups[0] if warmups else float("nan"), "p50": float(p50),
-            "p95": float(p95), "rss": rss, "peak": peak, "min_hits": float(min(hit_counts))}
+    return {
+        "load_s": load_s,
+        "first_ms": warmups[0] if warmups else float("nan"),
+        "p50": float(p50),
+        "p95": float(p95),
+        "rss": rss,
+        "peak": peak,
+        "min_hits": float(min(hit_counts)),
+    }
 
 
 def timed_search(searcher: Any, question: str) -> tuple[float, int]:
@@ -490,8 +525,11 @@ def run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     vectors = synthetic_vectors(source.vectors, corpus.rows, rng)
     generate_s = time.perf_counter() - started
     noise_cosine = float(np.mean(np.sum(vectors[:10_000] * source.vectors[corpus.rows[:10_000]], axis=1)))
-    sizes = {"chunks": len(corpus.chunks), "protocols": len(corpus.protocols),
-             "paragraphs": sum(len(p.paragraphs) for p in corpus.protocols)}
+    sizes = {
+        "chunks": len(corpus.chunks),
+        "protocols": len(corpus.protocols),
+        "paragraphs": sum(len(p.paragraphs) for p in corpus.protocols),
+    }
 
     index_dir = workdir / f"index-{args.chunks}"
     hashes = {p.source: hashlib.sha256(p.source.encode()).hexdigest() for p in corpus.protocols}
@@ -538,7 +576,7 @@ def print_table(result: dict[str, Any]) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    from indexer.embed import cache_dir
+    from indexer.model.embed import cache_dir
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--chunks", type=int, required=True, help="about how many chunks to generate")

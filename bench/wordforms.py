@@ -28,10 +28,17 @@ from numpy.typing import NDArray
 from app.evaluate import Question, evaluate, load_questions, recall_at
 from app.search import W_KEYWORD, Searcher
 from indexer.build import build_index
-from indexer.embed import Embedder, SentenceTransformerEmbedder, cache_dir, query_embedder
-from indexer.keyword import QUESTION_WORDS, KeywordIndex, build_keyword_index, stem, words
-from indexer.store import StoredIndex, load_index, read_chunks
-from indexer.wordforms import Thesaurus, WeightedTerms, dictionary_words, split_compound, stem_word, weighted_terms
+from indexer.index.keyword import QUESTION_WORDS, KeywordIndex, build_keyword_index, stem, words
+from indexer.index.store import StoredIndex, load_index, read_chunks
+from indexer.index.wordforms import (
+    Thesaurus,
+    WeightedTerms,
+    dictionary_words,
+    split_compound,
+    stem_word,
+    weighted_terms,
+)
+from indexer.model.embed import Embedder, SentenceTransformerEmbedder, cache_dir, query_embedder
 
 ROOT = Path(__file__).resolve().parent.parent
 SETS = ("dev", "corpus", "hard", "answers")
@@ -101,6 +108,7 @@ def compound_more(vocabulary: frozenset[str], min_part: int) -> More:
     @lru_cache(maxsize=1 << 16)
     def parts(word: str) -> tuple[str, ...]:
         return tuple(split_compound(word, vocabulary, min_part, stem_word))
+
     return parts
 
 
@@ -112,8 +120,9 @@ def document_analyzer(more: More, weight: float) -> Analyzer:
     return lambda text: weighted_terms(words(text), more, weight)
 
 
-def question_analyzer(more: More, weight: float, synonyms: Mapping[str, tuple[str, ...]] | None = None,
-                      synonym_weight: float = 0.0) -> Analyzer:
+def question_analyzer(
+    more: More, weight: float, synonyms: Mapping[str, tuple[str, ...]] | None = None, synonym_weight: float = 0.0
+) -> Analyzer:
     def analyze(text: str) -> WeightedTerms:
         tokens = [w for w in words(text) if w not in QUESTION_WORDS]
         terms = weighted_terms(tokens, more, weight)
@@ -122,6 +131,7 @@ def question_analyzer(more: More, weight: float, synonyms: Mapping[str, tuple[st
                 for synonym in synonyms.get(stem_word(token), ()):
                     terms[synonym] = terms.get(synonym, 0.0) + synonym_weight
         return terms
+
     return analyze
 
 
@@ -138,13 +148,17 @@ def lemma_variant() -> Variant | None:
     def terms(tokens: Iterable[str]) -> WeightedTerms:
         return {k: float(v) for k, v in Counter(filter(None, map(lemma, tokens))).items()}
 
-    return Variant("lemmas (simplemma)", lambda text: terms(words(text)),
-                   lambda text: terms(w for w in words(text) if w not in QUESTION_WORDS))
+    return Variant(
+        "lemmas (simplemma)",
+        lambda text: terms(words(text)),
+        lambda text: terms(w for w in words(text) if w not in QUESTION_WORDS),
+    )
 
 
 class Bench:
-    def __init__(self, index: StoredIndex, embedder: Embedder, texts: list[str], sets: Iterable[str],
-                 work: Path) -> None:
+    def __init__(
+        self, index: StoredIndex, embedder: Embedder, texts: list[str], sets: Iterable[str], work: Path
+    ) -> None:
         self.index, self.embedder, self.texts, self.work = index, embedder, texts, work
         self.sets = {name: load_set(name) for name in sets}
         self._built: dict[int, KeywordIndex] = {}
@@ -161,8 +175,10 @@ class Bench:
     def rows(self, variant: Variant) -> Iterable[tuple[str, str, int, list[float]]]:
         index = replace(self.index, keyword=self.keyword_index(variant.document))
         searcher = Searcher(index, self.embedder, variant.question)
-        rankers = {"keyword": lambda q: searcher.rank_views(q, (0.0, 0.0, W_KEYWORD)),
-                   "hybrid": lambda q: [key for key, _ in searcher.rank(q)]}
+        rankers = {
+            "keyword": lambda q: searcher.rank_views(q, (0.0, 0.0, W_KEYWORD)),
+            "hybrid": lambda q: [key for key, _ in searcher.rank(q)],
+        }
         for ranker, rank in rankers.items():
             all_ranks: list[int | None] = []
             for set_name, questions in self.sets.items():
@@ -170,16 +186,16 @@ class Bench:
                 all_ranks += ranks
                 yield ranker, set_name, len(ranks), [*(recall_at(ranks, k) for k in (1, 3, 5, 10)), mrr(ranks)]
             if len(self.sets) > 1:
-                yield ranker, "all", len(all_ranks), [
-                    *(recall_at(all_ranks, k) for k in (1, 3, 5, 10)), mrr(all_ranks)]
+                yield ranker, "all", len(all_ranks), [*(recall_at(all_ranks, k) for k in (1, 3, 5, 10)), mrr(all_ranks)]
 
 
 def print_rows(bench: Bench, variants: Iterable[Variant]) -> None:
     print(f"{'variant':<37}{'ranker':<9}{'set':<9}{'n':>4}{'R@1':>7}{'R@3':>7}{'R@5':>7}{'R@10':>7}{'MRR':>7}")
     for variant in variants:
         for ranker, set_name, n, cells in bench.rows(variant):
-            print(f"{variant.name:<37}{ranker:<9}{set_name:<9}{n:>4}" + "".join(f"{c:>7.3f}" for c in cells),
-                  flush=True)
+            print(
+                f"{variant.name:<37}{ranker:<9}{set_name:<9}{n:>4}" + "".join(f"{c:>7.3f}" for c in cells), flush=True
+            )
 
 
 def main() -> None:
@@ -205,8 +221,15 @@ def main() -> None:
         run(index, embedder, texts, vocabularies, synonyms, args.grid, Path(work))
 
 
-def run(index: StoredIndex, embedder: Embedder, texts: list[str], vocabularies: Mapping[str, frozenset[str]],
-        synonyms: Mapping[str, tuple[str, ...]] | None, grid_only: bool, work: Path) -> None:
+def run(
+    index: StoredIndex,
+    embedder: Embedder,
+    texts: list[str],
+    vocabularies: Mapping[str, frozenset[str]],
+    synonyms: Mapping[str, tuple[str, ...]] | None,
+    grid_only: bool,
+    work: Path,
+) -> None:
     baseline = Variant("baseline", None, None)
     if grid_only:
         bench = Bench(index, embedder, texts, TUNING_SETS, work)
@@ -215,11 +238,17 @@ def run(index: StoredIndex, embedder: Embedder, texts: list[str], vocabularies: 
             for min_part in (3, 4, 5):
                 more = compound_more(vocabulary, min_part)
                 for weight in (0.25, 0.5, 1.0):
-                    grid.append(Variant(f"split {vocabulary_name} m{min_part} w{weight}",
-                                        document_analyzer(more, weight), question_analyzer(more, weight)))
+                    grid.append(
+                        Variant(
+                            f"split {vocabulary_name} m{min_part} w{weight}",
+                            document_analyzer(more, weight),
+                            question_analyzer(more, weight),
+                        )
+                    )
         if synonyms:
-            grid += [Variant(f"synonyms w{w}", None, question_analyzer(no_more, 0.0, synonyms, w))
-                     for w in (0.1, 0.2, 0.4)]
+            grid += [
+                Variant(f"synonyms w{w}", None, question_analyzer(no_more, 0.0, synonyms, w)) for w in (0.1, 0.2, 0.4)
+            ]
         print_rows(bench, grid)
         return
 
@@ -228,14 +257,21 @@ def run(index: StoredIndex, embedder: Embedder, texts: list[str], vocabularies: 
     for vocabulary_name, vocabulary in vocabularies.items():
         more = compound_more(vocabulary, MIN_PART)
         document, question = document_analyzer(more, PART_WEIGHT), question_analyzer(more, PART_WEIGHT)
-        variants += [Variant(f"split index+query ({vocabulary_name})", document, question),
-                     Variant(f"split query only ({vocabulary_name})", None, question),
-                     Variant(f"split index only ({vocabulary_name})", document, None)]
+        variants += [
+            Variant(f"split index+query ({vocabulary_name})", document, question),
+            Variant(f"split query only ({vocabulary_name})", None, question),
+            Variant(f"split index only ({vocabulary_name})", document, None),
+        ]
     if synonyms:
         variants.append(Variant("synonyms (query)", None, question_analyzer(no_more, 0.0, synonyms, SYNONYM_WEIGHT)))
         more = compound_more(vocabularies["corpus"], MIN_PART)
-        variants.append(Variant("split (corpus) + synonyms", document_analyzer(more, PART_WEIGHT),
-                                question_analyzer(more, PART_WEIGHT, synonyms, SYNONYM_WEIGHT)))
+        variants.append(
+            Variant(
+                "split (corpus) + synonyms",
+                document_analyzer(more, PART_WEIGHT),
+                question_analyzer(more, PART_WEIGHT, synonyms, SYNONYM_WEIGHT),
+            )
+        )
     lemmas = lemma_variant()
     if lemmas:
         variants.append(lemmas)

@@ -11,12 +11,12 @@ from typing import Any
 import numpy as np
 
 from indexer.chunk import ChunkSettings, chunk_protocol
-from indexer.embed import Embedder
 from indexer.errors import IndexMismatchError, ProtocolParseError
+from indexer.index.store import SCHEMA_VERSION, read_chunks, read_manifest, read_vectors, write_index
+from indexer.model.embed import Embedder
 from indexer.models import BuildReport, Chunk, FileProblem, Protocol
-from indexer.parse import parse_protocol
-from indexer.read import content_hash, list_protocol_files, read_protocol_text
-from indexer.store import SCHEMA_VERSION, read_chunks, read_manifest, read_vectors, write_index
+from indexer.parse.protocol import parse_protocol
+from indexer.read.text import content_hash, list_protocol_files, read_protocol_text
 
 EMBED_BATCH = 32
 Progress = Callable[[int, int], None]
@@ -83,8 +83,9 @@ def build_index(
     known = _reusable_vectors(index_dir, embedder.name)
     # Batches of similar length: a batch is padded to its longest text, so mixing 60-word windows
     # with 250-word paragraphs in corpus order made indexing run at half the model's speed.
-    todo = sorted((i for i, c in enumerate(chunks) if c.embed_text not in known),
-                  key=lambda i: len(chunks[i].embed_text))
+    todo = sorted(
+        (i for i, c in enumerate(chunks) if c.embed_text not in known), key=lambda i: len(chunks[i].embed_text)
+    )
     dimension = _dimension(known, embedder, bool(todo))
     vectors = np.zeros((len(chunks), dimension), dtype=np.float32)
     for i, chunk in enumerate(chunks):
@@ -142,7 +143,10 @@ def make_manifest(
         "dimension": dimension,
         "chunking": settings.as_dict(),
         "files": per_file,
-        "counts": {"files": len(protocols), "paragraphs": sum(len(p.paragraphs) for p in protocols),
-                   "chunks": len(chunks)},
+        "counts": {
+            "files": len(protocols),
+            "paragraphs": sum(len(p.paragraphs) for p in protocols),
+            "chunks": len(chunks),
+        },
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
     }

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from indexer.models import Chunk, ChunkKind, Paragraph, Protocol
-from indexer.sentences import window_spans, word_count
+from indexer.parse.sentences import window_spans, word_count
 
 TOKENS_PER_WORD = 1.9
 """Measured on this corpus with the multilingual-e5 tokenizer: about 1.87 tokens a word (1.65 on plainer prose)."""
@@ -19,7 +19,6 @@ CONTEXT_RESERVE_TOKENS = 70
 WINDOW_WORDS = 60
 """Sentence windows of about 60 words: a question about one detail (an amount, a train time)
 matches its sentence far better than a whole paragraph. 40/60/100 tried on tests/eval (bench)."""
-
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from numpy.typing import NDArray
 
 from app.search import Searcher
 from indexer.build import build_index
-from indexer.store import load_index
+from indexer.index.store import load_index
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"

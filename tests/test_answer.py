@@ -16,7 +16,8 @@ FIXED_SENTENCES = re.compile(
     r"Jag hittar inget i protokollen (?:från .*? )?om .*?\.|Närmast kommer: "
     r"|Arkivet har inga protokoll från .*?, så jag hittar inget i protokollen om .*?\."
     r"|Ärendet .*? finns inte i protokollen\.|§ [\d, §]+ finns inte i protokollen(?: från [^.]*)?\."
-    r"|Jag hittar inget protokoll(?: från [^.]*)? i arkivet\.")
+    r"|Jag hittar inget protokoll(?: från [^.]*)? i arkivet\."
+)
 
 
 @pytest.fixture(scope="module")
@@ -24,8 +25,10 @@ def answerer(searcher: Searcher) -> Answerer:
     return Answerer(searcher)
 
 
-FRAMING_WORDS = re.compile(r"\[\d+\]|§|\bpunkt\b|\bodaterat\b|\b(?:ordförande|sekreterare|justerare|frånvarande"
-                           r"|beslutande|plats)\b")
+FRAMING_WORDS = re.compile(
+    r"\[\d+\]|§|\bpunkt\b|\bodaterat\b|\b(?:ordförande|sekreterare|justerare|frånvarande"
+    r"|beslutande|plats)\b"
+)
 
 
 def assert_verifiable(answer: Answer, answerer: Answerer) -> None:
@@ -35,8 +38,14 @@ def assert_verifiable(answer: Answer, answerer: Answerer) -> None:
     fields: set[str] = set()
     for hit in answer.citations:
         protocol = protocols[hit.file]
-        fields |= {hit.body, hit.organisation, hit.date or "", hit.paragraph, hit.case_number or "",
-                   protocol.place or ""}
+        fields |= {
+            hit.body,
+            hit.organisation,
+            hit.date or "",
+            hit.paragraph,
+            hit.case_number or "",
+            protocol.place or "",
+        }
         fields |= {p.name for p in protocol.participants}
     for part in answer.parts:
         if part.citation:
@@ -61,8 +70,10 @@ def test_a_case_number_brings_its_paragraphs_first_newest_first(answerer: Answer
     answer = answerer.answer("Vad beslutades i ärende SLK-2024-00704?")
     assert answer.confident and answer.kind == "lookup"
     assert [(h.date, h.paragraph, h.match) for h in answer.citations[:3]] == [
-        ("2025-06-12", "345", "case_number"), ("2025-01-15", "29", "case_number"),
-        ("2024-12-11", "1039", "case_number")]
+        ("2025-06-12", "345", "case_number"),
+        ("2025-01-15", "29", "case_number"),
+        ("2024-12-11", "1039", "case_number"),
+    ]
     # The answer follows the matter in date order.
     text = answer.answer
     assert text.index("2024-12-11") < text.index("2025-01-15") < text.index("2025-06-12")
@@ -83,8 +94,11 @@ def test_a_case_number_that_does_not_exist(answerer: Answerer) -> None:
 def test_a_paragraph_of_a_named_meeting(answerer: Answerer) -> None:
     answer = answerer.answer("Vad beslutade kommunfullmäktige i Göteborg den 26 februari 2026 under § 45?")
     first = answer.citations[0]
-    assert (first.file, first.paragraph, first.match) == ("Goteborg_Kommunfullmaktige_2026-02-26.txt", "45",
-                                                           "paragraph_number")
+    assert (first.file, first.paragraph, first.match) == (
+        "Goteborg_Kommunfullmaktige_2026-02-26.txt",
+        "45",
+        "paragraph_number",
+    )
     missing = answerer.answer("Kommunstyrelsen i Göteborg 12 mars 2025 § 260")
     assert not missing.confident and "§ 260 finns inte i protokollen" in missing.answer
 
@@ -110,10 +124,13 @@ def test_questions_about_the_meeting_are_answered_from_its_header(answerer: Answ
     assert place.citations[0].quote == "Lomma kommun, Sessionssalen, Alnarp"
 
 
-@pytest.mark.parametrize("question", [
-    "Vad har Malmö beslutat om skolskjuts?",
-    "Vad kostade renoveringen av Gothia Towers?",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Vad har Malmö beslutat om skolskjuts?",
+        "Vad kostade renoveringen av Gothia Towers?",
+    ],
+)
 def test_what_the_protocols_do_not_hold_is_said(answerer: Answerer, question: str) -> None:
     answer = answerer.answer(question)
     assert not answer.confident
@@ -122,8 +139,10 @@ def test_what_the_protocols_do_not_hold_is_said(answerer: Answerer, question: st
 
 
 def test_a_decision_question_quotes_the_decision(answerer: Answerer) -> None:
-    answer = answerer.answer("Vad beslutade barn- och utbildningsnämnden i Lomma om avstämningsdagar för ersättning "
-                             "till fristående huvudmän?")
+    answer = answerer.answer(
+        "Vad beslutade barn- och utbildningsnämnden i Lomma om avstämningsdagar för ersättning "
+        "till fristående huvudmän?"
+    )
     quoted = [p for p in answer.parts if p.citation]
     hit = answer.citations[quoted[0].citation - 1]
     assert hit.decision and quoted[0].text in hit.decision
@@ -131,7 +150,8 @@ def test_a_decision_question_quotes_the_decision(answerer: Answerer) -> None:
 
 def test_a_topic_only_another_organisation_has(answerer: Answerer) -> None:
     assert answerer.searcher.words_only_elsewhere("Vad har Lomma beslutat om skolskjuts?", ["Lomma kommun"]) == [
-        "skolskjut"]
+        "skolskjut"
+    ]
     assert answerer.searcher.words_only_elsewhere("Vad har Göteborg beslutat om skolskjuts?", ["Göteborgs Stad"]) == []
     answer = answerer.answer("Vad har Lomma beslutat om skolskjuts?")
     assert not answer.confident

@@ -13,7 +13,7 @@ import pytest
 from app.search import Searcher
 from app.ui import build_app
 from indexer.build import build_index
-from indexer.store import load_index
+from indexer.index.store import load_index
 from tests.conftest import FakeEmbedder
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -11,8 +11,8 @@ import pytest
 from indexer.build import build_index
 from indexer.chunk import ChunkSettings
 from indexer.errors import IndexMismatchError, IndexMissingError, ProtocolParseError
+from indexer.index.store import MANIFEST, load_index, read_chunks, read_protocols, stored_vectors
 from indexer.models import ChunkKind
-from indexer.store import MANIFEST, load_index, read_chunks, read_protocols, stored_vectors
 from tests.conftest import FakeEmbedder
 
 
@@ -45,9 +45,7 @@ def test_whole_corpus_builds_with_manifest(corpus_copy: Path, tmp_path: Path, fa
     assert index.keyword.size == sum(1 for c in chunks if c.kind is ChunkKind.PARAGRAPH)
 
 
-def test_second_build_reembeds_nothing_and_changed_file_alone(
-    corpus_copy: Path, tmp_path: Path
-) -> None:
+def test_second_build_reembeds_nothing_and_changed_file_alone(corpus_copy: Path, tmp_path: Path) -> None:
     first = FakeEmbedder()
     build_index(corpus_copy, tmp_path / "idx", first)
     second = FakeEmbedder()

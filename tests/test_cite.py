@@ -6,11 +6,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.cite import QUOTE_MAX_CHARS, answer_pattern, best_quote, best_quote_span, cite
-from indexer.keyword import analyze_query, analyze_tokens, stem, words
+from indexer.index.keyword import analyze_query, analyze_tokens, stem, words
 from indexer.models import EXAMPLE_PROTOCOL, Paragraph
-from indexer.parse import parse_protocol
-from indexer.read import list_protocol_files, read_protocol_text
-from indexer.sentences import SECTION_HEADINGS, heading_spans, quote_spans, sentence_spans
+from indexer.parse.protocol import parse_protocol
+from indexer.parse.sentences import SECTION_HEADINGS, heading_spans, quote_spans, sentence_spans
+from indexer.read.text import list_protocol_files, read_protocol_text
 from tests.conftest import CORPUS
 
 
@@ -48,8 +48,13 @@ def test_quote_without_matching_words_is_the_first_body_sentence() -> None:
 def test_sentence_spans_split_lists_and_sentences() -> None:
     text = "Beslut\n\nMötet beslutar att:\n- godkänna planen\n- lägga rapporten till handlingarna. Klart."
     pieces = [text[s:e] for s, e in sentence_spans(text)]
-    assert pieces == ["Beslut", "Mötet beslutar att:", "- godkänna planen",
-                      "- lägga rapporten till handlingarna.", "Klart."]
+    assert pieces == [
+        "Beslut",
+        "Mötet beslutar att:",
+        "- godkänna planen",
+        "- lägga rapporten till handlingarna.",
+        "Klart.",
+    ]
 
 
 @given(st.text(min_size=1, max_size=3000), st.lists(st.sampled_from(["skola", "budget", "a", "ö"]), max_size=3))
@@ -63,8 +68,15 @@ def test_answer_kind_prefers_the_sentence_with_the_amount() -> None:
     text = EXAMPLE_PROTOCOL.paragraphs[0].text
     question = "Hur mycket statsbidrag fick regionalt yrkesvux?"
     body = text.find("\n") + 2
-    quote = best_quote(text, _norm(question.split()), _norm, {}.get, skip=body, focus=(body, len(text)),
-                       answer=answer_pattern(question))
+    quote = best_quote(
+        text,
+        _norm(question.split()),
+        _norm,
+        {}.get,
+        skip=body,
+        focus=(body, len(text)),
+        answer=answer_pattern(question),
+    )
     assert "108 miljoner" in quote
     # A number far from anything the question asks about is no answer.
     far = text + " Mötet har behandlat tre ärenden. Det blev paus. Lunch serverades. Kaffe kostade 20 kronor."
@@ -102,8 +114,9 @@ def _heading_lines(text: str) -> list[tuple[int, int]]:
 
 
 def _only_headings(text: str) -> bool:
-    return not "".join(line for line in text.split("\n")
-                       if " ".join(line.split()).lower().rstrip(":").strip() not in _HEADING_NAMES).strip()
+    return not "".join(
+        line for line in text.split("\n") if " ".join(line.split()).lower().rstrip(":").strip() not in _HEADING_NAMES
+    ).strip()
 
 
 def _holds_heading(text: str, start: int, end: int) -> bool:
@@ -124,23 +137,36 @@ def test_quote_spans_leave_out_heading_lines() -> None:
 
 
 def test_heading_lines_in_their_variants() -> None:
-    text = ("Beslut:\nBESLUT\n  Tidigare   behandling  \n##### **Beslut**\nFråga 3\nBilaga 12\n_____\n"
-            "Beslut om sammanträdestider 2024\nBeslutet expedieras till: Kommunstyrelsen\nMötet beslutar att:")
+    text = (
+        "Beslut:\nBESLUT\n  Tidigare   behandling  \n##### **Beslut**\nFråga 3\nBilaga 12\n_____\n"
+        "Beslut om sammanträdestider 2024\nBeslutet expedieras till: Kommunstyrelsen\nMötet beslutar att:"
+    )
     assert [text[s:e] for s, e in heading_spans(text)] == [
-        "Beslut:", "BESLUT", "Tidigare   behandling", "##### **Beslut**", "Fråga 3", "Bilaga 12", "_____"]
+        "Beslut:",
+        "BESLUT",
+        "Tidigare   behandling",
+        "##### **Beslut**",
+        "Fråga 3",
+        "Bilaga 12",
+        "_____",
+    ]
 
 
 def test_quote_spans_keep_a_decision_number_with_its_sentence() -> None:
     text = "Beslut\nKommunfullmäktige beslutar:\n1. Motionen avslås.\n2. Uppdraget förklaras fullgjort."
     assert [text[s:e] for s, e in quote_spans(text)] == [
-        "Kommunfullmäktige beslutar:", "1. Motionen avslås.", "2. Uppdraget förklaras fullgjort."]
+        "Kommunfullmäktige beslutar:",
+        "1. Motionen avslås.",
+        "2. Uppdraget förklaras fullgjort.",
+    ]
     assert [text[s:e] for s, e in sentence_spans(text)][1:3] == ["1.", "Motionen avslås."]
 
 
 def test_the_glued_heading_quote_is_gone() -> None:
     # Was: "Tidigare behandling\n\nBordlagt den 10 december 2025, § 951.\n\nHandlingar".
-    start, end = best_quote_span(GOTEBORG_36, _norm(["bordlagt", "december"]), _norm, {}.get,
-                                 skip=GOTEBORG_36.find("\n"))
+    start, end = best_quote_span(
+        GOTEBORG_36, _norm(["bordlagt", "december"]), _norm, {}.get, skip=GOTEBORG_36.find("\n")
+    )
     assert GOTEBORG_36[start:end] == "Bordlagt den 10 december 2025, § 951."
 
 
@@ -153,11 +179,11 @@ def test_quote_never_runs_across_a_heading() -> None:
 
 def test_title_and_recipients_are_not_the_answer() -> None:
     skip = GOTEBORG_36.find("\n")
-    start, end = best_quote_span(GOTEBORG_36, _norm(["nätplattformar", "grundskolenämnden"]), _norm, {}.get,
-                                 skip=skip)
+    start, end = best_quote_span(GOTEBORG_36, _norm(["nätplattformar", "grundskolenämnden"]), _norm, {}.get, skip=skip)
     # Nothing but the repeated title and the recipients hold the words: the decision is quoted.
-    assert GOTEBORG_36[start:end] == ("Kommunstyrelsen föreslår att kommunfullmäktige beslutar:\n"
-                                      "Den av Axel Darvik väckta\nmotionen avslås.")
+    assert GOTEBORG_36[start:end] == (
+        "Kommunstyrelsen föreslår att kommunfullmäktige beslutar:\nDen av Axel Darvik väckta\nmotionen avslås."
+    )
 
 
 def test_blank_text_and_heading_only_text() -> None:
@@ -177,20 +203,48 @@ def test_cut_quote_keeps_exact_offsets() -> None:
         assert text[end - 1].isalpha() and text[end].isspace()  # cut after a word, no trailing space
 
 
-_FILLER = st.lists(st.sampled_from(["Skolan", "budget", "får", "beslut", "om", "Nämnden", "2024", "(S)", "–",
-                                    "avslås", "föreslår", "beslutar:", "a", "ö", "1.", "-"]), min_size=1, max_size=12)
+_FILLER = st.lists(
+    st.sampled_from(
+        [
+            "Skolan",
+            "budget",
+            "får",
+            "beslut",
+            "om",
+            "Nämnden",
+            "2024",
+            "(S)",
+            "–",
+            "avslås",
+            "föreslår",
+            "beslutar:",
+            "a",
+            "ö",
+            "1.",
+            "-",
+        ]
+    ),
+    min_size=1,
+    max_size=12,
+)
 _LINE = st.one_of(
     _FILLER.map(" ".join).map(lambda s: s + "."),
     _FILLER.map(" ".join),
-    st.tuples(st.sampled_from(sorted(_HEADING_NAMES)), st.sampled_from(["", ":", " :"]),
-              st.sampled_from(["", "  "]), st.booleans())
-    .map(lambda t: t[2] + (t[0].upper() if t[3] else t[0].capitalize()) + t[1]),
+    st.tuples(
+        st.sampled_from(sorted(_HEADING_NAMES)),
+        st.sampled_from(["", ":", " :"]),
+        st.sampled_from(["", "  "]),
+        st.booleans(),
+    ).map(lambda t: t[2] + (t[0].upper() if t[3] else t[0].capitalize()) + t[1]),
     st.just(""),
 )
 
 
-@given(st.lists(_LINE, min_size=1, max_size=25), st.lists(st.sampled_from(["skola", "budget", "beslut", "tidigare"]),
-                                                         max_size=3), st.integers(0, 40))
+@given(
+    st.lists(_LINE, min_size=1, max_size=25),
+    st.lists(st.sampled_from(["skola", "budget", "beslut", "tidigare"]), max_size=3),
+    st.integers(0, 40),
+)
 def test_quote_offsets_are_exact_and_hold_no_heading(lines: list[str], query: list[str], skip: int) -> None:
     text = "\n".join(lines)
     start, end = best_quote_span(text, _norm(query), _norm, {}.get, skip=skip)
@@ -203,8 +257,10 @@ def test_quote_offsets_are_exact_and_hold_no_heading(lines: list[str], query: li
 
 
 def test_real_quotes_hold_no_heading() -> None:
-    questions = ["beslut handlingar yrkanden tidigare behandling propositionsordning reservation",
-                 "protokollsutdrag skickas till beslutet expedieras"]
+    questions = [
+        "beslut handlingar yrkanden tidigare behandling propositionsordning reservation",
+        "protokollsutdrag skickas till beslutet expedieras",
+    ]
     checked = 0
     for path in list_protocol_files(CORPUS):
         protocol = parse_protocol(read_protocol_text(path), path.name)
@@ -212,11 +268,13 @@ def test_real_quotes_hold_no_heading() -> None:
             text = paragraph.text
             skip = max(text.find("\n"), 0)
             for question in [paragraph.title, *questions]:
-                start, end = best_quote_span(text, analyze_query(question), analyze_tokens, {}.get, skip=skip,
-                                             answer=answer_pattern(question))
+                start, end = best_quote_span(
+                    text, analyze_query(question), analyze_tokens, {}.get, skip=skip, answer=answer_pattern(question)
+                )
                 assert text[start:end].strip(), f"{path.name} § {paragraph.number}: empty quote"
                 assert not _holds_heading(text, start, end) or _only_headings(text[skip:]), (
-                    f"{path.name} § {paragraph.number}: {text[start:end]!r}")
+                    f"{path.name} § {paragraph.number}: {text[start:end]!r}"
+                )
                 checked += 1
     assert checked > 300
 
@@ -230,6 +288,7 @@ def test_a_very_long_paragraph_is_quoted_around_the_answer() -> None:
     start, end = best_quote_span(text, _norm(["tilldelningen"]), _norm, {}.get, skip=text.find("\n"))
     assert text[start:end] == answer
     at = text.find(answer)
-    start, end = best_quote_span(text, _norm(["okänt"]), _norm, {}.get, skip=text.find("\n"),
-                                 focus=(at, at + len(answer)))
+    start, end = best_quote_span(
+        text, _norm(["okänt"]), _norm, {}.get, skip=text.find("\n"), focus=(at, at + len(answer))
+    )
     assert text[start:end] == answer

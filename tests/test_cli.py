@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-import indexer.embed
+import indexer.model.embed
 from app.cli import ASK_KEYS, JSON_KEYS, main
 from tests.conftest import FakeEmbedder
 
 
 @pytest.fixture(autouse=True)
 def _fake_model(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(indexer.embed, "SentenceTransformerEmbedder", FakeEmbedder)
+    monkeypatch.setattr(indexer.model.embed, "SentenceTransformerEmbedder", FakeEmbedder)
 
 
 def test_index_then_search_json(corpus_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -22,8 +22,9 @@ def test_index_then_search_json(corpus_copy: Path, tmp_path: Path, capsys: pytes
     assert main(["index", str(corpus_copy), "--index", idx, "--model", "fake"]) == 0
     out = capsys.readouterr().out
     assert "18 files, 644 paragraphs" in out and " s" in out
-    assert main(["search", "Vad beslutades om balanskontot?", "--index", idx, "--model", "fake", "-k", "3",
-                 "--json"]) == 0
+    assert (
+        main(["search", "Vad beslutades om balanskontot?", "--index", idx, "--model", "fake", "-k", "3", "--json"]) == 0
+    )
     hits = json.loads(capsys.readouterr().out)
     assert len(hits) == 3
     for rank, hit in enumerate(hits, start=1):
@@ -41,8 +42,9 @@ def test_readable_search_output(corpus_copy: Path, tmp_path: Path, capsys: pytes
     assert out.startswith("1. ") and "protokoll 20" in out and "»" in out
 
 
-def test_index_reports_broken_file_and_exits_1(corpus_copy: Path, tmp_path: Path,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_index_reports_broken_file_and_exits_1(
+    corpus_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (corpus_copy / "trasig.txt").write_bytes(b"\x00\x00\x00")
     assert main(["index", str(corpus_copy), "--index", str(tmp_path / "idx"), "--model", "fake"]) == 1
     captured = capsys.readouterr()
@@ -69,8 +71,9 @@ def test_index_of_other_model(corpus_copy: Path, tmp_path: Path, capsys: pytest.
     assert "'model-a'" in err and "'model-b'" in err
 
 
-def test_env_selects_index_and_model(corpus_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_env_selects_index_and_model(
+    corpus_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("PROTOKOLL_INDEX", str(tmp_path / "env-idx"))
     monkeypatch.setenv("PROTOKOLL_MODEL", "env-model")
     assert main(["index", str(corpus_copy)]) == 0
@@ -90,8 +93,10 @@ def test_search_filters_from_flags(corpus_copy: Path, tmp_path: Path, capsys: py
     assert main(["index", str(corpus_copy), "--index", idx, "--model", "fake"]) == 0
     capsys.readouterr()
     args = ["search", "skola", "--index", idx, "--model", "fake", "-k", "5", "--json"]
-    assert main([*args, "--body", "Kommunfullmäktige", "--from", "2025-06-01", "--to", "2025-12-31",
-                 "--decisions-only"]) == 0
+    assert (
+        main([*args, "--body", "Kommunfullmäktige", "--from", "2025-06-01", "--to", "2025-12-31", "--decisions-only"])
+        == 0
+    )
     hits = json.loads(capsys.readouterr().out)
     assert len(hits) == 5
     assert all(h["body"] == "Kommunfullmäktige" and "2025-06-01" <= h["date"] <= "2025-12-31" for h in hits)
@@ -106,8 +111,9 @@ def test_search_filters_from_flags(corpus_copy: Path, tmp_path: Path, capsys: py
     assert "Regeringen" in err and "Kommunstyrelsen" in err and "Traceback" not in err
 
 
-def test_searcher_loads_the_stored_keyword_index(corpus_copy: Path, tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_searcher_loads_the_stored_keyword_index(
+    corpus_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import bm25s
 
     from app.cli import open_searcher
@@ -145,7 +151,7 @@ def test_ask_json_contract(built: str, capsys: pytest.CaptureFixture[str]) -> No
         if part["citation"]:
             cited = answer["citations"][part["citation"] - 1]
             assert cited["text"][part["start"] : part["end"]] == part["text"]
-            assert f'»{part["text"]}« [{part["citation"]}]' in answer["answer"]
+            assert f"»{part['text']}« [{part['citation']}]" in answer["answer"]
 
 
 def test_ask_a_case_number_that_does_not_exist(built: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -155,8 +161,23 @@ def test_ask_a_case_number_that_does_not_exist(built: str, capsys: pytest.Captur
 
 
 def test_ask_readable_and_filtered(built: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["ask", "Vem var ordförande?", "--index", built, "--model", "fake",
-                 "--organisation", "Lomma kommun", "--body", "Socialnämnden"]) == 0
+    assert (
+        main(
+            [
+                "ask",
+                "Vem var ordförande?",
+                "--index",
+                built,
+                "--model",
+                "fake",
+                "--organisation",
+                "Lomma kommun",
+                "--body",
+                "Socialnämnden",
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "Jens Thystrup" in out and "Källor:" in out and "[1] Lomma kommun, Socialnämnden" in out
 
@@ -173,7 +194,8 @@ def test_eval_prints_recall_per_kind(built: str, tmp_path: Path, capsys: pytest.
         '{"id": "1", "question": "BUN/2023:206", "kind": "lookup", '
         '"gold": [{"file": "Lomma_Barn-och-utbildningsnamnden_2023-10-10.txt", "paragraph": "72"}]}\n'
         '{"id": "2", "question": "Vad kostade Gothia Towers?", "kind": "unanswerable", "gold": []}\n',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     assert main(["eval", str(questions), "--index", built, "--model", "fake", "--json"]) == 0
     rows = {r["kind"]: r for r in json.loads(capsys.readouterr().out)}
     assert rows["lookup"]["recall@1"] == 1.0 and rows["lookup"]["mrr@10"] == 1.0
@@ -187,8 +209,9 @@ def test_eval_of_a_missing_file_exits_1(built: str, tmp_path: Path, capsys: pyte
     assert "no such question file" in capsys.readouterr().err
 
 
-def test_a_reader_that_stops_early_is_not_an_error(built: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_reader_that_stops_early_is_not_an_error(
+    built: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     sink = open(tmp_path / "sink", "w")  # noqa: SIM115 - its descriptor is replaced by the handler
 
     class ClosedPipe:

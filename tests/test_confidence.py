@@ -9,19 +9,33 @@ from indexer.models import EXAMPLE_PROTOCOL, Hit
 
 
 def hit(text: str, date: str = "2024-08-23") -> Hit:
-    return Hit(rank=1, score=10.0, file="f.txt", paragraph="97", title="Statsbidrag", case_number=None,
-               organisation="Skaraborgs Kommunalförbund", body="Skol- och utbildningschefer", date=date,
-               citation="c", text=text, quote=text)
+    return Hit(
+        rank=1,
+        score=10.0,
+        file="f.txt",
+        paragraph="97",
+        title="Statsbidrag",
+        case_number=None,
+        organisation="Skaraborgs Kommunalförbund",
+        body="Skol- och utbildningschefer",
+        date=date,
+        citation="c",
+        text=text,
+        quote=text,
+    )
 
 
-@pytest.mark.parametrize(("question", "words"), [
-    ("Vad kostade renoveringen av Gothia Towers?", ["Gothia", "Towers"]),
-    ("Hur mycket statsbidrag fick Skaraborg för regionalt yrkesvux 2024?", ["2024"]),
-    ("Vad beslutade kommunstyrelsen om SD:s förslag den 12 mars 2025?", []),
-    ("Vad hände med Moderaternas motion om parkering?", []),
-    ("Hur många ledamöter har KD i fullmäktige?", []),
-    ("Vad gör RUC vid Örebro universitet?", ["RUC", "Örebro"]),
-])
+@pytest.mark.parametrize(
+    ("question", "words"),
+    [
+        ("Vad kostade renoveringen av Gothia Towers?", ["Gothia", "Towers"]),
+        ("Hur mycket statsbidrag fick Skaraborg för regionalt yrkesvux 2024?", ["2024"]),
+        ("Vad beslutade kommunstyrelsen om SD:s förslag den 12 mars 2025?", []),
+        ("Vad hände med Moderaternas motion om parkering?", []),
+        ("Hur många ledamöter har KD i fullmäktige?", []),
+        ("Vad gör RUC vid Örebro universitet?", ["RUC", "Örebro"]),
+    ],
+)
 def test_specific_words(question: str, words: list[str]) -> None:
     assert specific_words(question, ["Skaraborgs Kommunalförbund", "Kommunstyrelsen"]) == words
 
@@ -40,5 +54,6 @@ def test_no_hits_is_not_confident_when_the_question_names_something() -> None:
 
 def test_party_names_are_skipped_but_not_words_that_start_like_party_letters() -> None:
     assert specific_words("Vad beslutade Lomma om Västlänken och Centerpartiets motion?", ["Lomma kommun"]) == [
-        "Västlänken"]
+        "Västlänken"
+    ]
     assert specific_words("Hur röstade SD och MP om Skatteverket?") == ["Skatteverket"]

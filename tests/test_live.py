@@ -9,7 +9,7 @@ from pathlib import Path
 from app.live import LiveSearcher
 from app.search import Searcher
 from indexer.build import build_index
-from indexer.store import current_version, load_index, read_manifest
+from indexer.index.store import current_version, load_index, read_manifest
 from tests.conftest import FakeEmbedder
 
 
@@ -77,8 +77,11 @@ def test_live_searcher_answers_every_question_while_the_index_is_rebuilt(corpus_
     asker.start()
     try:
         new = corpus_copy / "ny.txt"
-        new.write_text("Kommunstyrelsen\nSammanträdesdatum: 2026-05-05\n\n§ 1 Cykelbanor i Zanzibarparken\n"
-                       "Kommunstyrelsen beslutar att bygga cykelbanor i Zanzibarparken.\n", encoding="utf-8")
+        new.write_text(
+            "Kommunstyrelsen\nSammanträdesdatum: 2026-05-05\n\n§ 1 Cykelbanor i Zanzibarparken\n"
+            "Kommunstyrelsen beslutar att bygga cykelbanor i Zanzibarparken.\n",
+            encoding="utf-8",
+        )
         build_index(corpus_copy, path, FakeEmbedder())
         assert live.refresh(wait=True)
     finally:

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from indexer.errors import ProtocolParseError
 from indexer.models import Paragraph, Protocol, Role
-from indexer.parse import parse_protocol
+from indexer.parse.protocol import parse_protocol
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 GBG, LOMMA = "Göteborgs Stad", "Lomma kommun"

@@ -6,11 +6,22 @@ import pytest
 
 from app.query import Kind, QuestionFacts, analyse, find_bodies, find_organisations
 
-ORGANISATIONS = ("Göteborgs Stad", "Lomma kommun", "Region Örebro län", "Skaraborgs Kommunalförbund",
-                 "Sveriges riksdag")
-BODIES = ("Barn- och utbildningsnämnden", "Kammaren", "Kommunfullmäktige", "Kommunstyrelsen",
-          "Skol- och utbildningschefer", "Socialnämnden",
-          "Specifikt samverkansråd för skola, utbildning och kompetensförsörjning")
+ORGANISATIONS = (
+    "Göteborgs Stad",
+    "Lomma kommun",
+    "Region Örebro län",
+    "Skaraborgs Kommunalförbund",
+    "Sveriges riksdag",
+)
+BODIES = (
+    "Barn- och utbildningsnämnden",
+    "Kammaren",
+    "Kommunfullmäktige",
+    "Kommunstyrelsen",
+    "Skol- och utbildningschefer",
+    "Socialnämnden",
+    "Specifikt samverkansråd för skola, utbildning och kompetensförsörjning",
+)
 PREFIXES = frozenset({"SLK", "BUN", "SN", "KFN"})
 
 
@@ -18,44 +29,52 @@ def facts(text: str, people: frozenset[str] = frozenset()) -> QuestionFacts:
     return analyse(text, ORGANISATIONS, BODIES, PREFIXES, people)
 
 
-@pytest.mark.parametrize(("question", "bodies"), [
-    ("Vad beslutade kommunstyrelsen om parkering?", ("Kommunstyrelsen",)),
-    ("Vad sa kommunstyrelsens ordförande?", ("Kommunstyrelsen",)),
-    ("KS Göteborg 2024-11-20 § 949", ("Kommunstyrelsen",)),
-    ("BUN § 66 2023-10-10", ("Barn- och utbildningsnämnden",)),
-    ("Hur röstade fullmäktige om budgeten?", ("Kommunfullmäktige",)),
-    ("Vad tog samverkansrådet upp?", ("Specifikt samverkansråd för skola, utbildning och kompetensförsörjning",)),
-    ("Vad beslutade riksdagen?", ("Kammaren",)),
-    ("Vad kostar utbildningen?", ()),
-    ("Vad beslutade nämnden?", ()),
-])
+@pytest.mark.parametrize(
+    ("question", "bodies"),
+    [
+        ("Vad beslutade kommunstyrelsen om parkering?", ("Kommunstyrelsen",)),
+        ("Vad sa kommunstyrelsens ordförande?", ("Kommunstyrelsen",)),
+        ("KS Göteborg 2024-11-20 § 949", ("Kommunstyrelsen",)),
+        ("BUN § 66 2023-10-10", ("Barn- och utbildningsnämnden",)),
+        ("Hur röstade fullmäktige om budgeten?", ("Kommunfullmäktige",)),
+        ("Vad tog samverkansrådet upp?", ("Specifikt samverkansråd för skola, utbildning och kompetensförsörjning",)),
+        ("Vad beslutade riksdagen?", ("Kammaren",)),
+        ("Vad kostar utbildningen?", ()),
+        ("Vad beslutade nämnden?", ()),
+    ],
+)
 def test_bodies_named_in_a_question(question: str, bodies: tuple[str, ...]) -> None:
     assert find_bodies(question, BODIES) == bodies
 
 
-@pytest.mark.parametrize(("question", "organisations"), [
-    ("Vad har Lomma beslutat om skolskjuts?", ("Lomma kommun",)),
-    ("Vad beslutade Göteborgs kommunstyrelse?", ("Göteborgs Stad",)),
-    ("vad beslutade göteborg om västlänken", ("Göteborgs Stad",)),
-    ("Vad tog skolcheferna i Skaraborg upp?", ("Skaraborgs Kommunalförbund",)),
-    ("Vad gör Region Örebro län för skolan?", ("Region Örebro län",)),
-    ("Vad är Göteborgsförslaget?", ()),
-])
+@pytest.mark.parametrize(
+    ("question", "organisations"),
+    [
+        ("Vad har Lomma beslutat om skolskjuts?", ("Lomma kommun",)),
+        ("Vad beslutade Göteborgs kommunstyrelse?", ("Göteborgs Stad",)),
+        ("vad beslutade göteborg om västlänken", ("Göteborgs Stad",)),
+        ("Vad tog skolcheferna i Skaraborg upp?", ("Skaraborgs Kommunalförbund",)),
+        ("Vad gör Region Örebro län för skolan?", ("Region Örebro län",)),
+        ("Vad är Göteborgsförslaget?", ()),
+    ],
+)
 def test_organisations_named_in_a_question(question: str, organisations: tuple[str, ...]) -> None:
     assert find_organisations(question, ORGANISATIONS) == organisations
 
 
-@pytest.mark.parametrize(("question", "date_from", "date_to", "meeting_dated"), [
-    ("Vad beslutade kommunstyrelsen den 12 mars 2025?", "2025-03-12", "2025-03-12", True),
-    ("KS 2025-03-12 § 203", "2025-03-12", "2025-03-12", True),
-    ("Vad beslutades om medborgarvittnena i mars 2025?", "2025-03-01", "2025-03-31", False),
-    ("Vad beslutade nämnden på sitt sammanträde i november 2023?", "2023-11-01", "2023-11-30", True),
-    ("Hur mycket statsbidrag fick yrkesvux 2025?", None, None, False),
-])
+@pytest.mark.parametrize(
+    ("question", "date_from", "date_to", "meeting_dated"),
+    [
+        ("Vad beslutade kommunstyrelsen den 12 mars 2025?", "2025-03-12", "2025-03-12", True),
+        ("KS 2025-03-12 § 203", "2025-03-12", "2025-03-12", True),
+        ("Vad beslutades om medborgarvittnena i mars 2025?", "2025-03-01", "2025-03-31", False),
+        ("Vad beslutade nämnden på sitt sammanträde i november 2023?", "2023-11-01", "2023-11-30", True),
+        ("Hur mycket statsbidrag fick yrkesvux 2025?", None, None, False),
+    ],
+)
 def test_meeting_dates(question: str, date_from: str | None, date_to: str | None, meeting_dated: bool) -> None:
     found = facts(question)
-    assert (found.filters.date_from, found.filters.date_to, found.meeting_dated) == (date_from, date_to,
-                                                                                    meeting_dated)
+    assert (found.filters.date_from, found.filters.date_to, found.meeting_dated) == (date_from, date_to, meeting_dated)
 
 
 def test_case_numbers_and_paragraph_numbers() -> None:
@@ -84,28 +103,35 @@ def test_places_the_archive_lacks() -> None:
 
 
 def test_people_named() -> None:
-    assert facts("Vad yrkade Axel Josefson om parkering?", frozenset({"axel josefson", "jonas attenius"})
-                 ).people == ("axel josefson",)
+    assert facts("Vad yrkade Axel Josefson om parkering?", frozenset({"axel josefson", "jonas attenius"})).people == (
+        "axel josefson",
+    )
 
 
-@pytest.mark.parametrize(("question", "kind"), [
-    ("Vem var ordförande på mötet den 5 maj 2026?", Kind.MEETING),
-    ("Var hölls socialnämndens sammanträde?", Kind.MEETING),
-    ("Hur har motionen om hydroponisk odling behandlats?", Kind.TOPIC),
-    ("Följ motionen om brukarrum genom kommunstyrelsen och fullmäktige.", Kind.TOPIC),
-    ("Vad beslutades om yrkesvux?", Kind.DECISION),
-    ("Hur mycket statsbidrag fick yrkesvux?", Kind.FACT),
-    ("SLK-2024-00704", Kind.LOOKUP),
-])
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Vem var ordförande på mötet den 5 maj 2026?", Kind.MEETING),
+        ("Var hölls socialnämndens sammanträde?", Kind.MEETING),
+        ("Hur har motionen om hydroponisk odling behandlats?", Kind.TOPIC),
+        ("Följ motionen om brukarrum genom kommunstyrelsen och fullmäktige.", Kind.TOPIC),
+        ("Vad beslutades om yrkesvux?", Kind.DECISION),
+        ("Hur mycket statsbidrag fick yrkesvux?", Kind.FACT),
+        ("SLK-2024-00704", Kind.LOOKUP),
+    ],
+)
 def test_question_kinds(question: str, kind: Kind) -> None:
     assert facts(question).kind is kind
 
 
-@pytest.mark.parametrize("question", [
-    "Vem ersatte Carina Ohlsson som riksdagsledamot?",
-    "Vad hände med förslaget om nattåg när fullmäktige möttes i juni 2025?",
-    "Vem frågade kommunstyrelsens ordförande om kollektivavtal under frågestunden?",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Vem ersatte Carina Ohlsson som riksdagsledamot?",
+        "Vad hände med förslaget om nattåg när fullmäktige möttes i juni 2025?",
+        "Vem frågade kommunstyrelsens ordförande om kollektivavtal under frågestunden?",
+    ],
+)
 def test_questions_about_a_paragraph_are_not_about_the_meeting(question: str) -> None:
     assert facts(question).kind is not Kind.MEETING
 
@@ -125,7 +151,8 @@ def test_a_case_number_pasted_without_its_prefix() -> None:
 
 def test_bodies_the_archive_lacks_when_named_as_the_deciders() -> None:
     assert facts("Vad beslutade kultur- och fritidsnämnden i Lomma om kamratkort?").unknown_bodies == (
-        "kultur- och fritidsnämnden",)
+        "kultur- och fritidsnämnden",
+    )
     assert facts("Vad beslutade KFN om kamratkort?").unknown_bodies == ("KFN",)
     assert facts("Hur hanterade kommunstyrelsen funktionsstödsnämndens begäran?").unknown_bodies == ()
     assert facts("Vem berättade på skolnämndens möte i Lomma?").unknown_bodies == ()
@@ -133,8 +160,9 @@ def test_bodies_the_archive_lacks_when_named_as_the_deciders() -> None:
 
 def test_a_month_with_a_named_body_is_the_meeting_month() -> None:
     assert facts("Vad sades på samverkansrådet i februari 2022?").meeting_dated
-    assert not facts("Vad beslutades om delårsrapporten per augusti 2023 för barn- och utbildningsnämnden?"
-                     ).meeting_dated
+    assert not facts(
+        "Vad beslutades om delårsrapporten per augusti 2023 för barn- och utbildningsnämnden?"
+    ).meeting_dated
 
 
 def test_a_meeting_question_naming_paragraphs_stays_one() -> None:

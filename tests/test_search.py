@@ -14,10 +14,10 @@ from app.ranking import MISSING, Scale, expand_ranges, fuse, max_per_group
 from app.search import MAX_QUERY_CHARS, WEIGHTS, Searcher, clean_query
 from indexer.build import build_index
 from indexer.errors import QueryError
-from indexer.keyword import analyze_query
+from indexer.index.keyword import analyze_query
+from indexer.index.store import load_index, read_chunks, read_protocols, stored_vectors
+from indexer.index.vectors import top_k
 from indexer.models import ChunkKind, Filters
-from indexer.store import load_index, read_chunks, read_protocols, stored_vectors
-from indexer.vectors import top_k
 from tests.conftest import FakeEmbedder
 
 QUESTIONS = (
@@ -67,8 +67,9 @@ def test_candidates_rank_like_fusion_over_every_paragraph(searcher: Searcher, qu
 
 
 @pytest.mark.parametrize("question", QUESTIONS[:3])
-def test_a_sample_estimates_the_scale_on_large_indexes(searcher: Searcher, question: str,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_sample_estimates_the_scale_on_large_indexes(
+    searcher: Searcher, question: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # With a sample of a third of the paragraphs, the top of the ranking hardly moves.
     monkeypatch.setattr(app.search, "NORM_SAMPLE", 215)
     sampled = Searcher(searcher.index, searcher.embedder)
@@ -105,8 +106,9 @@ def test_expand_ranges_lists_every_row(pairs: list[tuple[int, int]]) -> None:
 @given(st.data())
 def test_fusion_and_top_k_match_a_reference(data: st.DataObject) -> None:
     n = data.draw(st.integers(1, 30))
-    views = [np.array(data.draw(st.lists(st.one_of(finite, st.just(-np.inf)), min_size=n, max_size=n)))
-             for _ in range(3)]
+    views = [
+        np.array(data.draw(st.lists(st.one_of(finite, st.just(-np.inf)), min_size=n, max_size=n))) for _ in range(3)
+    ]
     weights = data.draw(st.tuples(*[st.floats(0, 2, allow_nan=False)] * 3))
     k = data.draw(st.integers(0, n + 2))
     scales = [Scale.of(v) for v in views]
@@ -128,13 +130,14 @@ def test_fusion_and_top_k_match_a_reference(data: st.DataObject) -> None:
     assert order.tolist() == reference
 
 
-def test_hnsw_index_finds_what_exact_search_finds(corpus_copy: Path, tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_hnsw_index_finds_what_exact_search_finds(
+    corpus_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import faiss
 
-    import indexer.vectors
+    import indexer.index.vectors
 
-    monkeypatch.setattr(indexer.vectors, "FLAT_MAX_CHUNKS", 100)
+    monkeypatch.setattr(indexer.index.vectors, "FLAT_MAX_CHUNKS", 100)
     embedder = FakeEmbedder()
     build_index(corpus_copy, tmp_path / "hnsw", embedder)
     index = load_index(tmp_path / "hnsw")
@@ -145,14 +148,14 @@ def test_hnsw_index_finds_what_exact_search_finds(corpus_copy: Path, tmp_path: P
     for question in QUESTIONS:
         query = embedder.embed_query(question)
         exact = set(np.argsort(-(vectors @ query))[:10].tolist())
-        found, _ = indexer.vectors.search_vectors(index.vectors, query, 10)
+        found, _ = indexer.index.vectors.search_vectors(index.vectors, query, 10)
         overlap.append(len(exact & set(found.tolist())) / 10)
         assert searcher.search(question, k=5)  # the whole search runs on the graph
     assert np.mean(overlap) >= 0.95
     # A filter on the graph: as a bitmap selector inside the walk, and as an exact scan when narrow.
     kommunstyrelsen = Filters(bodies=("Kommunstyrelsen",))
     for exact_below in (0, 10**6):
-        monkeypatch.setattr(indexer.vectors, "EXACT_FILTER_MAX", exact_below)
+        monkeypatch.setattr(indexer.index.vectors, "EXACT_FILTER_MAX", exact_below)
         hits = searcher.search("skolans budget", k=10, filters=kommunstyrelsen)
         assert len(hits) == 10 and {h.body for h in hits} == {"Kommunstyrelsen"}
 

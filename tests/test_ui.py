@@ -22,8 +22,20 @@ def test_empty_question_is_a_swedish_error(searcher: Searcher) -> None:
 
 
 def test_hit_html_is_escaped() -> None:
-    hit = Hit(1, 0.5, "f.txt", "1", "<script>x</script>", None, "Org", "Nämnd", "2024-01-01",
-              "Org, Nämnd, protokoll 2024-01-01, § 1", "<b>text</b>", "<b>text</b>")
+    hit = Hit(
+        1,
+        0.5,
+        "f.txt",
+        "1",
+        "<script>x</script>",
+        None,
+        "Org",
+        "Nämnd",
+        "2024-01-01",
+        "Org, Nämnd, protokoll 2024-01-01, § 1",
+        "<b>text</b>",
+        "<b>text</b>",
+    )
     html = render_hit(hit)
     assert "<script>" not in html and "&lt;script&gt;" in html and "<b>" not in html
 

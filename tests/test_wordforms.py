@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from indexer.keyword import KeywordIndex, analyze, build_keyword_index, words
-from indexer.wordforms import Thesaurus, dictionary_words, split_compound, stem_word, weighted_terms
+from indexer.index.keyword import KeywordIndex, analyze, build_keyword_index, words
+from indexer.index.wordforms import Thesaurus, dictionary_words, split_compound, stem_word, weighted_terms
 
 MYTHES_SV = Path("/usr/share/mythes/th_sv_SE_v2.dat")
 

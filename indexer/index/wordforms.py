@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from indexer.keyword import stem
+from indexer.index.keyword import stem
 
 WeightedTerms = dict[str, float]
 """Stems with their weights: a document's term frequencies or a question's term weights."""
@@ -27,8 +27,9 @@ def _identity(word: str) -> str:
     return word
 
 
-def split_compound(word: str, vocabulary: Container[str], min_part: int = MIN_PART,
-                   normalize: Callable[[str], str] = _identity) -> list[str]:
+def split_compound(
+    word: str, vocabulary: Container[str], min_part: int = MIN_PART, normalize: Callable[[str], str] = _identity
+) -> list[str]:
     """The parts of a compound as normalized known words, or [] when the word is not one.
 
     A split has at least two parts, each known once normalized (`normalize(piece) in vocabulary`,
@@ -54,7 +55,7 @@ def split_compound(word: str, vocabulary: Container[str], min_part: int = MIN_PA
                 continue
             part, link = known(word[start:end]), 0
             if part is None and end < n and word[end - 1] == "s":
-                part, link = known(word[start:end - 1]), 1
+                part, link = known(word[start : end - 1]), 1
             if part is None:
                 continue
             (parts, links, shortest), rest_parts = rest

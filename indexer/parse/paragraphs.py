@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from indexer.models import Paragraph
-from indexer.sentences import SECTION_HEADINGS
+from indexer.parse.sentences import SECTION_HEADINGS
 
 # A wrapped title line is long; a short line ends the title ("Parentation" is followed directly by
 # body text in Göteborg KF). Measured on the corpus: wrapped title lines are 45-90 characters.

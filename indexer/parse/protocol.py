@@ -1,16 +1,16 @@
 """Protocol text -> Protocol: header fields, participants and paragraphs, page furniture removed.
 
 `parse_protocol` is pure: text and file name in, a frozen Protocol out. The helpers live in
-`parse_furniture` (page furniture), `parse_header` (organisation, body, date, place),
-`parse_participants` and `parse_paragraphs` (headings, titles, case numbers, beslut).
+`furniture` (page furniture), `header` (organisation, body, date, place),
+`participants` and `paragraphs` (headings, titles, case numbers, beslut).
 """
 
 from __future__ import annotations
 
 from indexer.errors import ProtocolParseError
 from indexer.models import Paragraph, Protocol
-from indexer.parse_furniture import drop_body_lines, remove_furniture
-from indexer.parse_header import (
+from indexer.parse.furniture import drop_body_lines, remove_furniture
+from indexer.parse.header import (
     ORGANISATION_UNKNOWN,
     fallback_body,
     find_body,
@@ -19,8 +19,8 @@ from indexer.parse_header import (
     find_paragraph_range,
     find_place,
 )
-from indexer.parse_paragraphs import build_paragraphs, end_of_paragraphs, find_headings
-from indexer.parse_participants import parse_participants
+from indexer.parse.paragraphs import build_paragraphs, end_of_paragraphs, find_headings
+from indexer.parse.participants import parse_participants
 
 MAX_FALLBACK_TITLE_CHARS = 120
 

@@ -40,8 +40,13 @@ def index_spec(n_vectors: int) -> dict[str, Any]:
     """Which FAISS index an index of this many chunks gets, recorded in the manifest."""
     if n_vectors <= FLAT_MAX_CHUNKS:
         return {"type": "flat", "metric": "inner_product"}
-    return {"type": "hnsw", "metric": "inner_product", "M": HNSW_M, "ef_construction": HNSW_EF_CONSTRUCTION,
-            "ef_search": HNSW_EF_SEARCH}
+    return {
+        "type": "hnsw",
+        "metric": "inner_product",
+        "M": HNSW_M,
+        "ef_construction": HNSW_EF_CONSTRUCTION,
+        "ef_search": HNSW_EF_SEARCH,
+    }
 
 
 def build_vector_index(vectors: NDArray[np.float32], dimension: int, spec: dict[str, Any]) -> faiss.Index:
@@ -104,8 +109,7 @@ def search_vectors(
         return allowed_ids[top].astype(np.int64), scores_all[top].astype(np.float32)
     bits = np.packbits(allowed.astype(np.uint8), bitorder="little")
     selector = faiss.IDSelectorBitmap(n, faiss.swig_ptr(bits))
-    params = (faiss.SearchParametersHNSW(sel=selector, efSearch=ef) if is_hnsw
-              else faiss.SearchParameters(sel=selector))
+    params = faiss.SearchParametersHNSW(sel=selector, efSearch=ef) if is_hnsw else faiss.SearchParameters(sel=selector)
     scores, ids = index.search(q, min(k, int(allowed_ids.size)), params=params)
     return _valid(ids[0], scores[0])
 

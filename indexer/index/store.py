@@ -23,11 +23,11 @@ from typing import IO, TYPE_CHECKING, Any
 import numpy as np
 
 from indexer.errors import IndexMismatchError, IndexMissingError
-from indexer.identifiers import IdentifierIndex, build_identifiers
-from indexer.keyword import KeywordIndex, build_keyword_index
+from indexer.index.identifiers import IdentifierIndex, build_identifiers
+from indexer.index.keyword import KeywordIndex, build_keyword_index
+from indexer.index.tables import IndexTables, build_tables, tables_from_arrays
+from indexer.index.vectors import build_vector_index, index_spec
 from indexer.models import Chunk, ChunkKind, Paragraph, Participant, Protocol, Role
-from indexer.tables import IndexTables, build_tables, tables_from_arrays
-from indexer.vectors import build_vector_index, index_spec
 
 if TYPE_CHECKING:
     import faiss
@@ -147,8 +147,12 @@ def write_index(
         build_keyword_index((chunks[i].embed_text for i in tables.keyword_chunk.tolist()), tmp / KEYWORD)
         build_identifiers(protocols).save(tmp / IDENTIFIERS)
         build_id = uuid.uuid4().hex
-        full = {**manifest, "vectors": spec, "build_id": build_id,
-                "names": {"organisations": list(tables.organisations), "bodies": list(tables.bodies)}}
+        full = {
+            **manifest,
+            "vectors": spec,
+            "build_id": build_id,
+            "names": {"organisations": list(tables.organisations), "bodies": list(tables.bodies)},
+        }
         # The manifest goes last: a folder without one is never taken for an index.
         (tmp / MANIFEST).write_text(json.dumps(full, ensure_ascii=False, indent=2), encoding="utf-8")
         _fsync_tree(tmp)
@@ -280,11 +284,19 @@ def load_index(path: Path, expected_model: str | None = None) -> StoredIndex:
     return StoredIndex(real, manifest, vectors, tables, keyword, protocols, paragraphs, identifiers)
 
 
-def _inconsistency(manifest: dict[str, Any], vectors: faiss.Index, tables: IndexTables, keyword: KeywordIndex,
-                   paragraphs: ParagraphStore, n_protocols: int) -> str | None:
+def _inconsistency(
+    manifest: dict[str, Any],
+    vectors: faiss.Index,
+    tables: IndexTables,
+    keyword: KeywordIndex,
+    paragraphs: ParagraphStore,
+    n_protocols: int,
+) -> str | None:
     if vectors.ntotal != tables.n_chunks or vectors.d != manifest.get("dimension"):
-        return (f"{vectors.ntotal} vectors of dimension {vectors.d} for {tables.n_chunks} chunks "
-                f"(manifest says dimension {manifest.get('dimension')})")
+        return (
+            f"{vectors.ntotal} vectors of dimension {vectors.d} for {tables.n_chunks} chunks "
+            f"(manifest says dimension {manifest.get('dimension')})"
+        )
     if len(paragraphs) != tables.n_paragraphs:
         return f"{len(paragraphs)} paragraph records for {tables.n_paragraphs} paragraphs"
     if keyword.size != tables.keyword_chunk.size:

@@ -79,13 +79,19 @@ BM25_K1 = 1.5
 BM25_B = 0.75
 """bm25s's defaults (Lucene BM25), with which the fusion weights were chosen."""
 
-_FILES = {"data": "data.csc.index.npy", "indices": "indices.csc.index.npy", "indptr": "indptr.csc.index.npy",
-          "vocab": "vocab.index.json", "params": "params.index.json"}
+_FILES = {
+    "data": "data.csc.index.npy",
+    "indices": "indices.csc.index.npy",
+    "indptr": "indptr.csc.index.npy",
+    "vocab": "vocab.index.json",
+    "params": "params.index.json",
+}
 """bm25s's file names: a folder bm25s.BM25.load can read too."""
 
 
-def build_keyword_index(texts: Iterable[str], folder: Path,
-                        analyzer: Callable[[str], Mapping[str, float]] | None = None) -> None:
+def build_keyword_index(
+    texts: Iterable[str], folder: Path, analyzer: Callable[[str], Mapping[str, float]] | None = None
+) -> None:
     """Score every (term, document) pair with Lucene BM25 and save the term × document CSC matrix.
 
     `analyzer` (for experiments, bench/wordforms.py) gives a text's terms with weighted frequencies,
@@ -122,8 +128,16 @@ def build_keyword_index(texts: Iterable[str], folder: Path,
     np.save(folder / _FILES["indices"], doc_ids[order])
     np.save(folder / _FILES["indptr"], np.concatenate(([0], np.cumsum(df))).astype(np.int64))
     (folder / _FILES["vocab"]).write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
-    params = {"k1": BM25_K1, "b": BM25_B, "method": "lucene", "idf_method": "lucene", "dtype": "float32",
-              "int_dtype": "int32", "num_docs": n_docs, "backend": "numpy"}
+    params = {
+        "k1": BM25_K1,
+        "b": BM25_B,
+        "method": "lucene",
+        "idf_method": "lucene",
+        "dtype": "float32",
+        "int_dtype": "int32",
+        "num_docs": n_docs,
+        "backend": "numpy",
+    }
     (folder / _FILES["params"]).write_text(json.dumps(params), encoding="utf-8")
 
 
@@ -164,8 +178,11 @@ class KeywordIndex:
         ids = np.asarray([self.vocab[t] for t in terms if t in self.vocab], dtype=np.int64)
         return ids[ids < self._terms]
 
-    def scores(self, terms: Sequence[str], weights: Sequence[float] | None = None,
-               ) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
+    def scores(
+        self,
+        terms: Sequence[str],
+        weights: Sequence[float] | None = None,
+    ) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
         """Documents that hold at least one of the terms, and their BM25 scores (others score 0).
 
         `weights` (one per term, for experiments: bench/wordforms.py) scale each term's scores.

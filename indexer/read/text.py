@@ -51,7 +51,5 @@ def list_protocol_files(corpus_dir: Path) -> list[Path]:
     return sorted(
         p
         for p in corpus_dir.iterdir()
-        if p.is_file()
-        and p.suffix.lower() in PROTOCOL_SUFFIXES
-        and not p.name.startswith(".")
+        if p.is_file() and p.suffix.lower() in PROTOCOL_SUFFIXES and not p.name.startswith(".")
     )

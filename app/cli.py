@@ -1,4 +1,4 @@
-"""The `protokoll` command line: index, search, ask, eval, serve. Thin: parsing flags and printing."""
+"""The `protokoll` command line: index, search, ask, eval, matter, matters, serve. Thin: parsing flags and printing."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from app.config import DEFAULT_CORPUS, Settings
 from indexer.errors import ProtokollError, QueryError
@@ -38,8 +38,15 @@ JSON_KEYS = (
     "quote_end",
     "match",
     "decision",
+    "matter",
+    "outcome",
+    "matter_appearances",
+    "matter_path",
+    "related",
 )
 """The keys of a `search --json` hit: a contract other tools read. Add keys, never rename."""
+DECISION_PREVIEW_CHARS = 300
+"""`matter` prints a decision's first 300 characters; `--json` has it whole."""
 ASK_KEYS = ("answer", "confident", "kind", "citations", "parts")
 """The keys of `ask --json`: citations are hits as in `search --json`; parts are {"text", "citation",
 "start", "end"} (citation 0: framing from parsed fields; n: text[start:end] of citations[n-1])."""
@@ -79,6 +86,18 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--misses", action="store_true", help="also list the questions answered wrongly")
     _common(evaluate)
 
+    matter = sub.add_parser("matter", help="follow a matter (ärende) across meetings by its case number")
+    matter.add_argument("id", help="case number in any form, e.g. SLK-2024-00704, BUN/2023:206, 'KS 2024/15'")
+    matter.add_argument("--organisation", metavar="ORG", help="which organisation's matter, when several use it")
+    matter.add_argument("--json", action="store_true", help="print the matter as JSON")
+    _common(matter)
+
+    matters = sub.add_parser("matters", help="list matters: case number, title, dates, latest outcome")
+    matters.add_argument("--outcome", help="only matters whose latest outcome is this (bifall, avslag, förslag, …)")
+    matters.add_argument("--json", action="store_true", help="print the list as JSON")
+    _filters(matters, decisions=False)
+    _common(matters)
+
     serve = sub.add_parser("serve", help="start the web UI (Gradio)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=7860)
@@ -87,7 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _filters(parser: argparse.ArgumentParser) -> None:
+def _filters(parser: argparse.ArgumentParser, decisions: bool = True) -> None:
     parser.add_argument(
         "--body",
         action="append",
@@ -104,7 +123,18 @@ def _filters(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="only meetings on or after this date")
     parser.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="only meetings on or before this date")
-    parser.add_argument("--decisions-only", action="store_true", help="only paragraphs with a decision (beslut)")
+    if decisions:
+        parser.add_argument("--decisions-only", action="store_true", help="only paragraphs with a decision (beslut)")
+
+
+def _filters_of(args: argparse.Namespace) -> Filters:
+    return Filters(
+        tuple(args.organisation),
+        tuple(args.body),
+        args.date_from,
+        args.date_to,
+        getattr(args, "decisions_only", False),
+    )
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -120,17 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = Settings.from_env().with_overrides(args.index, args.model)
     try:
-        if args.command == "index":
-            return run_index(Path(args.corpus), settings)
-        if args.command in ("search", "ask"):
-            filters = Filters(
-                tuple(args.organisation), tuple(args.body), args.date_from, args.date_to, args.decisions_only
-            )
-            run = run_search if args.command == "search" else run_ask
-            return run(args.question, settings, args.k, args.json, filters)
-        if args.command == "eval":
-            return run_eval(Path(args.questions), settings, args.json, args.misses)
-        return run_serve(settings, args.host, args.port, Path(args.corpus))
+        return COMMANDS[args.command](args, settings)
     except ProtokollError as error:
         print(f"protokoll: {error}", file=sys.stderr)
         return 1
@@ -292,6 +312,79 @@ def run_serve(settings: Settings, host: str, port: int, corpus: Path) -> int:
     app = build_app(LiveSearcher(settings.index_dir, lambda: open_searcher(settings, embedder)))
     app.launch(server_name=host, server_port=port, share=False)
     return 0
+
+
+def run_matter(written: str, settings: Settings, as_json: bool, organisation: str | None = None) -> int:
+    from app.matters import find_matters, matter_json
+    from indexer.index.store import load_index
+
+    index = load_index(settings.index_dir)
+    found = find_matters(index, written, organisation)
+    if not found:
+        where = f" hos {organisation}" if organisation else ""
+        print(f"protokoll: ärendet {written.strip()} finns inte i protokollen{where} / no such matter", file=sys.stderr)
+        return 1
+    if len(found) > 1:
+        names = "; ".join(f"{m.id} ({m.organisation})" for m in found)
+        print(
+            f"protokoll: {written.strip()} finns hos flera / several organisations use it: {names}; "
+            "choose with --organisation",
+            file=sys.stderr,
+        )
+        return 1
+    data = matter_json(index, found[0])
+    print(json.dumps(data, ensure_ascii=False, indent=2) if as_json else format_matter(data))
+    return 0
+
+
+def format_matter(data: dict[str, Any]) -> str:
+    """A matter's path as text: one block per appearance with its decision, votes and reservations."""
+    lines = [f"{data['matter']} — {data['organisation']}", data["title"], f"Status: {data['status'] or '–'}", ""]
+    for a in data["appearances"]:
+        outcome = a["outcome"] or "–"
+        if a["proposal_to"]:
+            outcome += f" → {a['proposal_to']}: {a['proposed']}"
+        lines.append(f"{a['date'] or 'odaterat'}  {a['body']}  § {a['paragraph']}  {outcome}")
+        if a["decision"]:
+            lines.append("   " + " ".join(a["decision"].split())[:DECISION_PREVIEW_CHARS])
+        for m in a["motions"]:
+            lines.append("   Yrkande: " + " ".join(m["text"].split()))
+        for v in a["votes"]:
+            about = f" ({v['proposition']})" if v["proposition"] else ""
+            lines.append(f"   Omröstning: {v['yes']} ja, {v['no']} nej, {v['abstain']} avstår{about}")
+        for r in a["reservations"]:
+            lines.append("   Reservation: " + " ".join(r["text"].split()))
+        lines.append(f"   [{a['citation']}]")
+    return "\n".join(lines)
+
+
+def run_matters(settings: Settings, filters: Filters, outcome: str | None, as_json: bool) -> int:
+    from app.matters import list_matters
+    from indexer.index.store import load_index
+
+    rows = list_matters(load_index(settings.index_dir), filters, outcome)
+    if as_json:
+        print(json.dumps([r.to_json() for r in rows], ensure_ascii=False, indent=2))
+    elif not rows:
+        print("Inga ärenden.")
+    else:
+        for r in rows:
+            span = r.first_date if r.first_date == r.latest_date else f"{r.first_date or '?'}–{r.latest_date or '?'}"
+            status = r.status.value if r.status else "–"
+            print(f"{r.matter.id}  {span}  {status}  ({r.appearances}×)  {r.matter.title}")
+    return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
+    "index": lambda a, s: run_index(Path(a.corpus), s),
+    "search": lambda a, s: run_search(a.question, s, a.k, a.json, _filters_of(a)),
+    "ask": lambda a, s: run_ask(a.question, s, a.k, a.json, _filters_of(a)),
+    "eval": lambda a, s: run_eval(Path(a.questions), s, a.json, a.misses),
+    "matter": lambda a, s: run_matter(a.id, s, a.json, a.organisation),
+    "matters": lambda a, s: run_matters(s, _filters_of(a), a.outcome, a.json),
+    "serve": lambda a, s: run_serve(s, a.host, a.port, Path(a.corpus)),
+}
+"""Each subcommand's runner, given the parsed arguments and settings; returns the exit code."""
 
 
 if __name__ == "__main__":  # pragma: no cover

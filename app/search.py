@@ -16,6 +16,7 @@ from numpy.typing import NDArray
 
 from app.cite import answer_pattern, best_quote_span, cite
 from app.filters import paragraph_mask
+from app.matters import hit_matter
 from app.query import QuestionFacts, analyse
 from app.ranking import MISSING, Scale, expand_ranges, fuse, max_per_group
 from indexer.errors import QueryError
@@ -482,4 +483,5 @@ class Searcher:
             quote_end=end,
             match=match,
             decision=paragraph.decision,
+            **hit_matter(self.index, pid, paragraph),
         )

@@ -25,6 +25,45 @@ class Participant:
     role: Role
 
 
+class Outcome(enum.StrEnum):
+    """What a paragraph's decision did with its matter (rules: docs/matters.md, indexer/parse/outcome.py)."""
+
+    BIFALL = "bifall"  # adopted, approved, granted
+    AVSLAG = "avslag"  # rejected
+    ATERREMISS = "återremiss"  # sent back for more preparation
+    BORDLAGGNING = "bordläggning"  # tabled to a later meeting
+    FORSLAG = "förslag"  # proposed to another body (proposal_to, proposed)
+    YTTRANDE = "yttrande"  # a consultation answer given
+    ANTECKNAS = "antecknas"  # noted, placed on file
+    VAL = "val"  # appointments and elections
+    OVRIGT = "övrigt"  # anything else (a motion "anses besvarad", procedural notes)
+
+
+@dataclass(frozen=True, slots=True)
+class Vote:
+    """One vote (omröstning/votering) of a paragraph: counts, what Ja and Nej stood for, and where the
+    result is written (`text[start:end]` of the paragraph). Abstentions not stated count 0."""
+
+    yes: int
+    no: int
+    abstain: int
+    proposition: str | None
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Stance:
+    """Who reserved themselves (reservation) or moved something (yrkande), as the paragraph writes it:
+    the persons (`Jörgen Fogelklou (SD)`), the parties (in parentheses, or `Ledamöterna från SD`), and
+    the sentence at `text[start:end]`."""
+
+    persons: tuple[str, ...]
+    parties: tuple[str, ...]
+    start: int
+    end: int
+
+
 @dataclass(frozen=True, slots=True)
 class Paragraph:
     """One paragraf (`§ 97`, `BUN § 72`) or numbered agenda item (`4.`).
@@ -33,6 +72,9 @@ class Paragraph:
     page furniture removed and continuations (`§ 16 forts.`) joined. `decision` is the text of
     the beslut (`Beslut`, `Mötet beslutar att:`, `... beslutar`), an exact substring of `text`.
     `case_number` is the ärendenummer/diarienummer (`SLK-2025-00144`, `BUN/2023:206`) or None.
+    `outcome` is what the decision did (None without a decision); a `förslag` names the body it goes to
+    (`proposal_to`) and the outcome it proposes (`proposed`). `votes`, `reservations` and `motions`
+    (yrkanden) are what the paragraph records of them, with offsets into `text`.
     """
 
     number: str
@@ -40,6 +82,12 @@ class Paragraph:
     text: str
     case_number: str | None = None
     decision: str | None = None
+    outcome: Outcome | None = None
+    proposal_to: str | None = None
+    proposed: Outcome | None = None
+    votes: tuple[Vote, ...] = ()
+    reservations: tuple[Stance, ...] = ()
+    motions: tuple[Stance, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +147,20 @@ class Chunk:
 
 
 @dataclass(frozen=True, slots=True)
+class MatterStep:
+    """One meeting on a matter's path, compact enough to show inline under a hit: when, which body, which
+    §, and what it decided (a `förslag` with the body it went to and what it proposed)."""
+
+    date: str | None
+    body: str
+    paragraph: str
+    file: str
+    outcome: str | None
+    proposal_to: str | None = None
+    proposed: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Hit:
     """One ranked search result: a paragraph of a protocol, with its citation and best quote.
 
@@ -106,6 +168,9 @@ class Hit:
     (the question names the paragraph's ärende), "paragraph_number" (its § and meeting), "meeting"
     (the body, organisation, date or person the question names), or "" (by meaning and words alone).
     A hit on a protocol's header has paragraph "header". `decision` is the paragraph's beslut, if any.
+    `matter` is the normalised case number of the paragraph's matter (None without one), `outcome` what
+    the paragraph decided, `matter_appearances` how many paragraphs the matter has, `matter_path` their
+    steps in date order, and `related` the steps of same-titled paragraphs of other meetings.
     """
 
     rank: int
@@ -124,6 +189,11 @@ class Hit:
     quote_end: int = 0
     match: str = ""
     decision: str | None = None
+    matter: str | None = None
+    outcome: str | None = None
+    matter_appearances: int = 0
+    matter_path: tuple[MatterStep, ...] = ()
+    related: tuple[MatterStep, ...] = ()
 
 
 HEADER = "header"

@@ -25,15 +25,16 @@ import numpy as np
 from indexer.errors import IndexMismatchError, IndexMissingError
 from indexer.index.identifiers import IdentifierIndex, build_identifiers
 from indexer.index.keyword import KeywordIndex, build_keyword_index
+from indexer.index.matters import MatterIndex, build_matters
 from indexer.index.tables import IndexTables, build_tables, tables_from_arrays
 from indexer.index.vectors import build_vector_index, index_spec
-from indexer.models import Chunk, ChunkKind, Paragraph, Participant, Protocol, Role
+from indexer.models import Chunk, ChunkKind, Outcome, Paragraph, Participant, Protocol, Role, Stance, Vote
 
 if TYPE_CHECKING:
     import faiss
     from numpy.typing import NDArray
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 MANIFEST = "manifest.json"
 VECTORS = "vectors.faiss"
 CHUNKS = "chunks.jsonl"
@@ -42,6 +43,7 @@ PARAGRAPHS = "paragraphs.jsonl"  # line p = paragraph id p
 TABLES = "tables.npz"
 KEYWORD = "keyword"
 IDENTIFIERS = "identifiers.json"  # case numbers and person names → paragraph ids
+MATTERS = "matters.json"  # matters (case numbers across meetings) and related recurring items
 BUILD_HINT = "build it with: protokoll index [CORPUS_DIR] --index {index}"
 VERSION_MARK = ".v-"
 BUILD_MARK = ".build-"
@@ -60,7 +62,7 @@ class ParagraphStore:
     def get(self, paragraph_id: int) -> Paragraph:
         start, end = int(self._offsets[paragraph_id]), int(self._offsets[paragraph_id + 1])
         data = os.pread(self._file.fileno(), end - start, start)  # no shared file position: thread-safe
-        return Paragraph(**json.loads(data))
+        return paragraph_from_dict(json.loads(data))
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +81,7 @@ class StoredIndex:
     protocols: tuple[Protocol, ...]
     paragraphs: ParagraphStore
     identifiers: IdentifierIndex
+    matters: MatterIndex
 
     @property
     def model(self) -> str:
@@ -95,6 +98,27 @@ def protocol_to_dict(protocol: Protocol) -> dict[str, Any]:
     return data
 
 
+def paragraph_from_dict(data: dict[str, Any]) -> Paragraph:
+    """A paragraph record as `asdict` wrote it: outcomes back to enums, votes and stances to records."""
+
+    def outcome(value: str | None) -> Outcome | None:
+        return None if value is None else Outcome(value)
+
+    def stances(rows: list[dict[str, Any]]) -> tuple[Stance, ...]:
+        return tuple(Stance(tuple(r["persons"]), tuple(r["parties"]), r["start"], r["end"]) for r in rows)
+
+    return Paragraph(
+        **{
+            **data,
+            "outcome": outcome(data.get("outcome")),
+            "proposed": outcome(data.get("proposed")),
+            "votes": tuple(Vote(**v) for v in data.get("votes", ())),
+            "reservations": stances(data.get("reservations", [])),
+            "motions": stances(data.get("motions", [])),
+        }
+    )
+
+
 def protocol_from_dict(data: dict[str, Any]) -> Protocol:
     return Protocol(
         source=data["source"],
@@ -103,7 +127,7 @@ def protocol_from_dict(data: dict[str, Any]) -> Protocol:
         date=data["date"],
         place=data.get("place"),
         participants=tuple(Participant(p["name"], Role(p["role"])) for p in data["participants"]),
-        paragraphs=tuple(Paragraph(**p) for p in data.get("paragraphs", ())),
+        paragraphs=tuple(paragraph_from_dict(p) for p in data.get("paragraphs", ())),
         warnings=tuple(data.get("warnings", ())),
         header=data.get("header", ""),
     )
@@ -146,6 +170,7 @@ def write_index(
         np.savez(tmp / TABLES, **{"paragraph_offsets": offsets, **tables.arrays()})  # type: ignore[arg-type]
         build_keyword_index((chunks[i].embed_text for i in tables.keyword_chunk.tolist()), tmp / KEYWORD)
         build_identifiers(protocols).save(tmp / IDENTIFIERS)
+        build_matters(protocols).save(tmp / MATTERS)
         build_id = uuid.uuid4().hex
         full = {
             **manifest,
@@ -276,12 +301,13 @@ def load_index(path: Path, expected_model: str | None = None) -> StoredIndex:
         protocols = tuple(protocol_from_dict(p) for p in raw)
         paragraphs = ParagraphStore(open(real / PARAGRAPHS, "rb"), arrays["paragraph_offsets"])  # noqa: SIM115
         identifiers = IdentifierIndex.load(real / IDENTIFIERS)
+        matters = MatterIndex.load(real / MATTERS)
     except (OSError, ValueError, TypeError, KeyError, RuntimeError) as error:
         raise IndexMismatchError(f"{path}: broken index files ({error}); rebuild the index") from None
     problem = _inconsistency(manifest, vectors, tables, keyword, paragraphs, len(protocols))
     if problem:
         raise IndexMismatchError(f"{path}: {problem}; rebuild the index")
-    return StoredIndex(real, manifest, vectors, tables, keyword, protocols, paragraphs, identifiers)
+    return StoredIndex(real, manifest, vectors, tables, keyword, protocols, paragraphs, identifiers, matters)
 
 
 def _inconsistency(
@@ -319,7 +345,7 @@ def read_protocols(path: Path) -> dict[str, Protocol]:
     with np.load(real / TABLES) as saved:
         owner = saved["paragraph_protocol"]
     with open(real / PARAGRAPHS, encoding="utf-8") as lines:
-        records = [Paragraph(**json.loads(line)) for line in lines if line.strip()]
+        records = [paragraph_from_dict(json.loads(line)) for line in lines if line.strip()]
     grouped: list[list[Paragraph]] = [[] for _ in headers]
     for j, paragraph in zip(owner.tolist(), records):
         grouped[j].append(paragraph)

@@ -2,10 +2,13 @@
 
 `parse_protocol` is pure: text and file name in, a frozen Protocol out. The helpers live in
 `furniture` (page furniture), `header` (organisation, body, date, place),
-`participants` and `paragraphs` (headings, titles, case numbers, beslut).
+`participants`, `paragraphs` (headings, titles, case numbers, beslut), `outcome` (what a beslut did)
+and `votes` (votes, reservations, yrkanden).
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from indexer.errors import ProtocolParseError
 from indexer.models import Paragraph, Protocol
@@ -19,8 +22,10 @@ from indexer.parse.header import (
     find_paragraph_range,
     find_place,
 )
+from indexer.parse.outcome import decision_outcome
 from indexer.parse.paragraphs import build_paragraphs, end_of_paragraphs, find_headings
 from indexer.parse.participants import parse_participants
+from indexer.parse.votes import motions, reservations, votes
 
 MAX_FALLBACK_TITLE_CHARS = 120
 
@@ -91,7 +96,22 @@ def _paragraphs(kept: list[tuple[int, str]], body: str, expected: tuple[int, int
     found = find_headings(lines, expected)
     if not found:
         return []
-    return build_paragraphs(lines, found, end_of_paragraphs(lines, found[-1].line))
+    built = build_paragraphs(lines, found, end_of_paragraphs(lines, found[-1].line))
+    return [decided(p, body) for p in built]
+
+
+def decided(paragraph: Paragraph, body: str) -> Paragraph:
+    """The paragraph with what its decision did (outcome, proposal) and how: votes, reservations, yrkanden."""
+    outcome, proposal_to, proposed = decision_outcome(paragraph.decision, body)
+    return replace(
+        paragraph,
+        outcome=outcome,
+        proposal_to=proposal_to,
+        proposed=proposed,
+        votes=votes(paragraph.text),
+        reservations=reservations(paragraph.text),
+        motions=motions(paragraph.text),
+    )
 
 
 def _whole_text(lines: list[str], text: str) -> Paragraph:

@@ -122,9 +122,9 @@ def stance(subject: str, start: int, end: int) -> Stance | None:
     (D)`, `Ledamöterna från M, D och L`, `tjänstgörande ersättaren Nina Miskovsky (M)`); None if none."""
     group = _PARTY_GROUP.search(subject)
     if group:
-        parties = tuple(dict.fromkeys(_PARTY_LIST.findall(group["parties"])))
-        return Stance((), parties, start, end)
-    persons, parties = [], []
+        return Stance((), tuple(dict.fromkeys(_PARTY_LIST.findall(group["parties"]))), start, end)
+    persons: list[str] = []
+    parties: list[str] = []
     for m in _PERSON.finditer(subject):
         name = " ".join(m["name"].split())
         persons.append(f"{name} ({m['party'].strip()})" if m["party"] else name)

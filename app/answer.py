@@ -17,9 +17,10 @@ import numpy as np
 
 from app.cite import answer_pattern, best_quote_span, cite_protocol
 from app.confidence import SPECIFIC_HITS, Signals, is_confident, signals
+from app.matters import find_matters
 from app.places import place_key
 from app.query import Kind, QuestionFacts
-from app.search import MATCH_CASE, MATCH_NUMBER, Searcher
+from app.search import MATCH_CASE, MATCH_MATTER, MATCH_NUMBER, Prepared, Searcher
 from indexer.index.keyword import analyze_query, analyze_tokens
 from indexer.index.tables import NO_DATE
 from indexer.models import HEADER, Filters, Hit, Protocol, Role
@@ -87,6 +88,9 @@ def framing(hit: Hit) -> str:
     return f"{where}, {when}, {number}{case}"
 
 
+Span = tuple[int, int]
+
+
 def _quote_span(hit: Hit) -> tuple[int, int]:
     return hit.quote_start, hit.quote_end
 
@@ -109,8 +113,49 @@ def _decision_span(hit: Hit) -> tuple[int, int]:
     return spans[0][0], end
 
 
+def _quote(hit: Hit) -> list[Span]:
+    return [_quote_span(hit)]
+
+
+def _decision(hit: Hit) -> list[Span]:
+    return [_decision_span(hit)]
+
+
+def _votes(hit: Hit) -> list[Span]:
+    """Each vote: what Ja and Nej stood for, then the result; the decision when none is recorded."""
+    spans: list[Span] = []
+    for vote in hit.votes:
+        if vote.proposition_start >= 0:
+            spans.append((vote.proposition_start, vote.proposition_end))
+        spans.append((vote.start, vote.end))
+    return spans or _decision(hit)
+
+
+def _reservations(hit: Hit) -> list[Span]:
+    """Each reservation sentence; the decision when none is recorded."""
+    return [(r.start, r.end) for r in hit.reservations] or _decision(hit)
+
+
 def _best(hits: Sequence[Hit]) -> list[Hit]:
     return [hits[0]]
+
+
+def _same_matter(hits: Sequence[Hit]) -> list[Hit]:
+    """The best hit and the other hits on its matter, best first."""
+    best = hits[0]
+    return [best] + [
+        h for h in hits[1:] if best.matter and (h.matter, h.organisation) == (best.matter, best.organisation)
+    ]
+
+
+def _best_voted(hits: Sequence[Hit]) -> list[Hit]:
+    """The best hit, or the first hit on its matter that records a vote (a vote in KS, not in KF)."""
+    return [next((h for h in _same_matter(hits) if h.votes), hits[0])]
+
+
+def _best_reserved(hits: Sequence[Hit]) -> list[Hit]:
+    """The best hit, or the first hit on its matter that records a reservation."""
+    return [next((h for h in _same_matter(hits) if h.reservations), hits[0])]
 
 
 def _matter(hits: Sequence[Hit]) -> list[Hit]:
@@ -132,14 +177,77 @@ def _topic(hits: Sequence[Hit]) -> list[Hit]:
     return sorted(path[:TOPIC_MAX_STEPS], key=lambda h: (h.date or "", h.rank))
 
 
-ANSWER_SHAPES: dict[Kind, tuple[Callable[[Sequence[Hit]], list[Hit]], Callable[[Hit], tuple[int, int]]]] = {
-    Kind.LOOKUP: (_matter, _decision_span),
-    Kind.TOPIC: (_topic, _decision_span),
-    Kind.DECISION: (_best, _decision_span),
-    Kind.FACT: (_best, _quote_span),
-    Kind.MEETING: (_best, _quote_span),  # the header line (or, without a header, the best quote)
+ANSWER_SHAPES: dict[Kind, tuple[Callable[[Sequence[Hit]], list[Hit]], Callable[[Hit], list[Span]]]] = {
+    Kind.LOOKUP: (_matter, _decision),
+    Kind.TOPIC: (_topic, _decision),
+    Kind.DECISION: (_best, _decision),
+    Kind.VOTE: (_best_voted, _votes),
+    Kind.RESERVATION: (_best_reserved, _reservations),
+    Kind.FACT: (_best, _quote),
+    Kind.MEETING: (_best, _quote),  # the header line (or, without a header, the best quote)
 }
 """Per kind of question: which hits the answer quotes, and what of each."""
+NONE_RECORDED: dict[Kind, tuple[Callable[[Hit], bool], str]] = {
+    Kind.VOTE: (lambda h: bool(h.votes), "Protokollet anger ingen omröstning; beslutet: "),
+    Kind.RESERVATION: (lambda h: bool(h.reservations), "Protokollet anger ingen reservation; beslutet: "),
+}
+"""Kinds whose answer says so when the quoted paragraph does not record what was asked (the fixed words)."""
+PATH_KINDS = frozenset({Kind.LOOKUP, Kind.TOPIC, Kind.DECISION})
+"""Kinds answered with the best hit's matter path when its matter has several meetings."""
+MATTER_MAX_STEPS = 8
+"""A matter's path in an answer names at most its 8 latest meetings (all are in `protokoll matter`)."""
+
+DID: dict[str, str] = {
+    "bifall": "biföll",
+    "avslag": "avslog",
+    "återremiss": "återremitterade",
+    "bordläggning": "bordlade",
+    "förslag": "föreslog",
+    "yttrande": "yttrade sig över",
+    "antecknas": "antecknade",
+    "val": "förrättade val i",
+    "övrigt": "behandlade",
+}
+"""What a body did, by outcome (`Kommunfullmäktige avslog motionen`)."""
+HAD_BEEN: dict[str, str] = {
+    "bifall": "bifallits",
+    "avslag": "avslagits",
+    "återremiss": "återremitterats",
+    "bordläggning": "bordlagts",
+    "förslag": "föreslagits",
+    "yttrande": "besvarats med yttrande",
+    "antecknas": "antecknats",
+    "val": "behandlats",
+    "övrigt": "behandlats",
+}
+"""What had happened to the matter at an earlier meeting (`ärendet hade bordlagts`)."""
+PROPOSED: dict[str, str] = {
+    "bifall": "bifall",
+    "avslag": "avslag",
+    "återremiss": "återremiss",
+    "bordläggning": "bordläggning",
+    "yttrande": "yttrande",
+    "antecknas": "att anteckna ärendet",
+    "val": "val",
+    "övrigt": "beslut",
+}
+"""What a proposal asked the other body for (`föreslog kommunfullmäktige avslag`)."""
+OBJECTS: dict[str, str] = {
+    "motion": "motionen",
+    "interpellation": "interpellationen",
+    "yrkande": "yrkandet",
+    "reviderat": "yrkandet",
+    "remiss": "remissen",
+    "redovisning": "redovisningen",
+    "fråga": "frågan",
+    "skrivelse": "skrivelsen",
+    "hemställan": "hemställan",
+    "nämndinitiativ": "initiativet",
+    "initiativärende": "initiativet",
+}
+"""What the matter is, by the first word of its title; anything else is `ärendet`."""
+MATTER_WORDS = ("på", "förslag", "ärendet", "hade", "i", "och", "omröstning", "reservation")
+"""The other fixed words of a path answer."""
 
 
 def _topic_words(question: str) -> str:
@@ -161,15 +269,69 @@ def compose(facts: QuestionFacts, hits: Sequence[Hit], confident: bool, missing:
     """The parts of an answer from hits (citation i is hits[i-1])."""
     if not hits or not confident:
         return not_found(facts, missing, hits)
+    if facts.kind in PATH_KINDS and hits[0].matter_appearances > 1:
+        return matter_parts(hits)
     choose, span_of = ANSWER_SHAPES[facts.kind]
+    recorded, none_said = NONE_RECORDED.get(facts.kind, (lambda h: True, ""))
     index = {id(h): i for i, h in enumerate(hits)}
     parts: list[Part] = []
     for hit in choose(hits):
-        start, end = span_of(hit)
-        parts += [
-            Part(("\n" if parts else "") + f"{framing(hit)}: "),
-            Part(hit.text[start:end], index[id(hit)] + 1, start, end),
-        ]
+        parts.append(Part(("\n" if parts else "") + f"{framing(hit)}: " + ("" if recorded(hit) else none_said)))
+        for k, (start, end) in enumerate(span_of(hit)):
+            if k:
+                parts.append(Part(" "))
+            parts.append(Part(hit.text[start:end], index[id(hit)] + 1, start, end))
+    return parts
+
+
+def _object(title: str) -> str:
+    words = title.split()
+    return OBJECTS.get(words[0].lower(), "ärendet") if words else "ärendet"
+
+
+def _step(hit: Hit, marker: int) -> str:
+    return f"{hit.date or 'odaterat'} (§ {hit.paragraph}) [{marker}]"
+
+
+def _did(hit: Hit) -> str:
+    if hit.outcome == "förslag" and hit.matter_path:
+        step = next((s for s in hit.matter_path if s.file == hit.file and s.paragraph == hit.paragraph), None)
+        if step and step.proposal_to and step.proposed:
+            return f"föreslog {step.proposal_to.lower()} {PROPOSED[step.proposed]}"
+    return f"{DID[hit.outcome or 'övrigt']} {_object(hit.title)}"
+
+
+def matter_parts(hits: Sequence[Hit]) -> list[Part]:
+    """The best hit's matter followed to its latest meeting: `Kommunfullmäktige avslog motionen 2025-06-12
+    (§ 345) [1] på kommunstyrelsens förslag 2025-01-15 (§ 29) [2]; ärendet hade bordlagts 2024-12-11
+    (§ 1039) [3]:` then the final decision quoted, and its votes and reservations. Every step's hit must
+    be among `hits` (the answerer adds them)."""
+    marker = {(h.file, h.paragraph): i for i, h in reversed(list(enumerate(hits, 1)))}
+    by_step = {(h.file, h.paragraph): h for h in hits}
+    path = [by_step[(s.file, s.paragraph)] for s in hits[0].matter_path if (s.file, s.paragraph) in by_step]
+    path = path[-MATTER_MAX_STEPS:]
+    final = path[-1]
+    text = f"{final.body} {_did(final)} {_step(final, marker[(final.file, final.paragraph)])}"
+    earlier = path[:-1]
+    if earlier and earlier[-1].outcome == "förslag" and earlier[-1].body != final.body:
+        proposer = earlier.pop()
+        text += f" på {proposer.body.lower()}s förslag {_step(proposer, marker[(proposer.file, proposer.paragraph)])}"
+    if earlier:
+        said = []
+        for step in reversed(earlier):
+            where = f" i {step.body.lower()}" if step.body != final.body else ""
+            said.append(
+                f"{HAD_BEEN[step.outcome or 'övrigt']}{where} {_step(step, marker[(step.file, step.paragraph)])}"
+            )
+        text += "; ärendet hade " + ", ".join(said)
+    n = marker[(final.file, final.paragraph)]
+    start, end = _decision_span(final)
+    parts = [Part(text + ": "), Part(final.text[start:end], n, start, end)]
+    for vote in final.votes:
+        parts += [Part(" Omröstning: "), Part(final.text[vote.start : vote.end], n, vote.start, vote.end)]
+    for reservation in final.reservations:
+        r_start, r_end = reservation.start, reservation.end
+        parts += [Part(" Reservation: "), Part(final.text[r_start:r_end], n, r_start, r_end)]
     return parts
 
 
@@ -331,10 +493,25 @@ class Answerer:
                 or hits[0].paragraph == HEADER
             )
         )
+        if confident and facts.kind in PATH_KINDS and hits and hits[0].matter_appearances > 1:
+            hits = self._with_path(hits, prepared)
         parts = compose(facts, hits, confident, missing)
         if confident and hits and hits[0].paragraph == HEADER:
             parts = role_parts(asked, self._protocol_of(hits[0]), prepared.text) + parts
         return Answer(render(parts), confident, facts.kind.value, tuple(hits), tuple(parts), found)
+
+    def _with_path(self, hits: list[Hit], prepared: Prepared) -> list[Hit]:
+        """The hits, then a hit for each paragraph of the best hit's matter not among them (cited last)."""
+        best = hits[0]
+        matters = [m for m in find_matters(self.searcher.index, best.matter or "", best.organisation)]
+        if len(matters) != 1:
+            return hits
+        have = {(h.file, h.paragraph) for h in hits}
+        added = list(hits)
+        for pid, step in zip(matters[0].paragraphs, best.matter_path):
+            if (step.file, step.paragraph) not in have:
+                added.append(self.searcher.paragraph_hit(pid, prepared, len(added) + 1, MATCH_MATTER))
+        return added
 
     def _undated_meetings(self, facts: QuestionFacts) -> bool:
         """Whether the named body or organisation has protocols without a date, which any date may be."""

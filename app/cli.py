@@ -43,6 +43,8 @@ JSON_KEYS = (
     "matter_appearances",
     "matter_path",
     "related",
+    "votes",
+    "reservations",
 )
 """The keys of a `search --json` hit: a contract other tools read. Add keys, never rename."""
 DECISION_PREVIEW_CHARS = 300

@@ -26,6 +26,8 @@ class Kind(enum.StrEnum):
     MEETING = "meeting"  # the meeting itself: chair, secretary, justerare, attendance, place, time
     TOPIC = "topic"  # a matter followed across meetings
     DECISION = "decision"  # what was decided about something
+    VOTE = "vote"  # how a vote went
+    RESERVATION = "reservation"  # who reserved themselves against a decision
     FACT = "fact"  # anything else: an amount, a name, a date, a reason
 
 
@@ -51,6 +53,15 @@ KIND_PATTERNS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
             r"|^\W*vilka\s+(?:ledamöter|ersättare|tjänstgörande|var närvarande|var frånvarande|deltog|närvarade)\b"
             r"|^\W*(?:var|när|hur länge)\b[^?]*\b(?:hölls|sammanträdde|träffades|möttes|pågick|justerades)\b"
             r"|\bklockslag|\bvilka paragrafer omfattar|\bpå plats eller digitalt",
+            re.IGNORECASE,
+        ),
+    ),
+    (Kind.RESERVATION, re.compile(r"\breserver\w*|\breservation\w*", re.IGNORECASE)),
+    (
+        Kind.VOTE,
+        re.compile(
+            r"\b(?:hur|vem|vilka)\s+(?:\w+\s+){0,2}röstade\b|\bomröstning\w*|\bvotering\w*|\bröstetal\w*"
+            r"|\bröstsiffr\w*|\bhur många (?:röstade|röster|ja|nej)\b|\bröstade\s+(?:ja|nej)\b|\bavstod\b",
             re.IGNORECASE,
         ),
     ),

@@ -73,8 +73,10 @@ ParagraphKey = tuple[str, str]  # (file, paragraph number)
 MATCH_CASE = "case_number"
 MATCH_NUMBER = "paragraph_number"
 MATCH_MEETING = "meeting"
+MATCH_MATTER = "matter"
 """Why a hit ranks where it does (`Hit.match`): named by case number, by § and meeting, or in the
-meeting or by the people the question names; "" for meaning and words alone."""
+meeting or by the people the question names; "" for meaning and words alone. An answer cites a step of
+its matter's path that the ranking left out with "matter"."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -442,6 +444,11 @@ class Searcher:
         keyword_view[paragraph_view == MISSING] = MISSING
         return paragraph_view, window_view, keyword_view
 
+    def paragraph_hit(self, pid: int, question: Prepared, rank: int, match: str = "") -> Hit:
+        """A hit on one paragraph named otherwise than by ranking (a step of a matter's path), quoted for
+        the question; its score is 0."""
+        return self._hit(rank, pid, 0.0, analyze_query(question.text), -1, answer_pattern(question.text), match)
+
     def _hit(
         self,
         rank: int,
@@ -483,5 +490,7 @@ class Searcher:
             quote_end=end,
             match=match,
             decision=paragraph.decision,
+            votes=paragraph.votes,
+            reservations=paragraph.reservations,
             **hit_matter(self.index, pid, paragraph),
         )

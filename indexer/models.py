@@ -42,7 +42,9 @@ class Outcome(enum.StrEnum):
 @dataclass(frozen=True, slots=True)
 class Vote:
     """One vote (omröstning/votering) of a paragraph: counts, what Ja and Nej stood for, and where the
-    result is written (`text[start:end]` of the paragraph). Abstentions not stated count 0."""
+    result is written (`text[start:end]` of the paragraph). `proposition` is the vote proposition in one
+    line, written at `text[proposition_start:proposition_end]` (-1 when the paragraph states none).
+    Abstentions not stated count 0."""
 
     yes: int
     no: int
@@ -50,6 +52,8 @@ class Vote:
     proposition: str | None
     start: int
     end: int
+    proposition_start: int = -1
+    proposition_end: int = -1
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,11 +170,13 @@ class Hit:
 
     `quote` is `text[quote_start:quote_end]`. `match` says why the hit is where it is: "case_number"
     (the question names the paragraph's ärende), "paragraph_number" (its § and meeting), "meeting"
-    (the body, organisation, date or person the question names), or "" (by meaning and words alone).
+    (the body, organisation, date or person the question names), "matter" (a step of the answer's matter
+path, cited though not ranked), or "" (by meaning and words alone).
     A hit on a protocol's header has paragraph "header". `decision` is the paragraph's beslut, if any.
     `matter` is the normalised case number of the paragraph's matter (None without one), `outcome` what
     the paragraph decided, `matter_appearances` how many paragraphs the matter has, `matter_path` their
-    steps in date order, and `related` the steps of same-titled paragraphs of other meetings.
+    steps in date order, and `related` the steps of same-titled paragraphs of other meetings. `votes` and
+    `reservations` are the paragraph's, with offsets into `text`.
     """
 
     rank: int
@@ -194,6 +200,8 @@ class Hit:
     matter_appearances: int = 0
     matter_path: tuple[MatterStep, ...] = ()
     related: tuple[MatterStep, ...] = ()
+    votes: tuple[Vote, ...] = ()
+    reservations: tuple[Stance, ...] = ()
 
 
 HEADER = "header"

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from app.answer import Answer, Answerer, render
+from app.answer import DID, HAD_BEEN, MATTER_WORDS, OBJECTS, PROPOSED, Answer, Answerer, render
 from app.evaluate import load_questions
 from app.search import Searcher
 from indexer.models import HEADER
@@ -17,6 +17,7 @@ FIXED_SENTENCES = re.compile(
     r"|Arkivet har inga protokoll från .*?, så jag hittar inget i protokollen om .*?\."
     r"|Ärendet .*? finns inte i protokollen\.|§ [\d, §]+ finns inte i protokollen(?: från [^.]*)?\."
     r"|Jag hittar inget protokoll(?: från [^.]*)? i arkivet\."
+    r"|Protokollet anger ingen (?:omröstning|reservation); beslutet: "
 )
 
 
@@ -25,9 +26,11 @@ def answerer(searcher: Searcher) -> Answerer:
     return Answerer(searcher)
 
 
+PATH_WORDS = {w for table in (DID, HAD_BEEN, PROPOSED, OBJECTS) for phrase in table.values() for w in phrase.split()}
 FRAMING_WORDS = re.compile(
     r"\[\d+\]|§|\bpunkt\b|\bodaterat\b|\b(?:ordförande|sekreterare|justerare|frånvarande"
-    r"|beslutande|plats)\b"
+    r"|beslutande|plats)\b|\b(?:" + "|".join(sorted(PATH_WORDS | set(MATTER_WORDS), key=len, reverse=True)) + r")\b",
+    re.IGNORECASE,
 )
 
 
@@ -47,6 +50,7 @@ def assert_verifiable(answer: Answer, answerer: Answerer) -> None:
             protocol.place or "",
         }
         fields |= {p.name for p in protocol.participants}
+        fields |= {step.proposal_to or "" for step in hit.matter_path}
     for part in answer.parts:
         if part.citation:
             hit = answer.citations[part.citation - 1]
@@ -55,7 +59,8 @@ def assert_verifiable(answer: Answer, answerer: Answerer) -> None:
             continue
         rest = FIXED_SENTENCES.sub(" ", part.text)
         for value in sorted(fields - {""}, key=len, reverse=True):
-            rest = rest.replace(value, " ")
+            # A parsed name may stand in lower case or in the genitive ("på kommunstyrelsens förslag").
+            rest = re.sub(re.escape(value) + r"(?:s\b)?", " ", rest, flags=re.IGNORECASE)
         rest = FRAMING_WORDS.sub(" ", rest)
         assert not re.findall(r"\w+", rest), (part.text, rest)
 
@@ -74,9 +79,11 @@ def test_a_case_number_brings_its_paragraphs_first_newest_first(answerer: Answer
         ("2025-01-15", "29", "case_number"),
         ("2024-12-11", "1039", "case_number"),
     ]
-    # The answer follows the matter in date order.
-    text = answer.answer
-    assert text.index("2024-12-11") < text.index("2025-01-15") < text.index("2025-06-12")
+    # The answer names the final decision, then the path that led there, each step cited.
+    assert answer.answer.startswith(
+        "Kommunfullmäktige avslog motionen 2025-06-12 (§ 345) [1] på kommunstyrelsens förslag 2025-01-15 (§ 29) [2]; "
+        "ärendet hade bordlagts i kommunstyrelsen 2024-12-11 (§ 1039) [3]: »Enligt kommunstyrelsens förslag:"
+    )
 
 
 def test_a_question_that_is_only_a_case_number_works(answerer: Answerer) -> None:

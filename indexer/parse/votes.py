@@ -68,7 +68,8 @@ def votes(text: str) -> tuple[Vote, ...]:
     result: list[Vote] = []
     previous_end = 0
     for start, end, yes, no, abstain in found:
-        result.append(Vote(yes, no, abstain, _proposition(text, previous_end, start), start, end))
+        proposition, p_start, p_end = _proposition(text, previous_end, start)
+        result.append(Vote(yes, no, abstain, proposition, start, end, p_start, p_end))
         previous_end = end
     return tuple(result)
 
@@ -95,12 +96,16 @@ def _paragraph_end(text: str, at: int) -> int:
     return len(text) if blank < 0 else blank
 
 
-def _proposition(text: str, start: int, end: int) -> str | None:
-    """The last vote proposition written between the previous vote and this one, in one line."""
+def _proposition(text: str, start: int, end: int) -> tuple[str | None, int, int]:
+    """The last vote proposition written between the previous vote and this one: in one line, and the
+    offsets of its words in `text` ((None, -1, -1) without one)."""
     last = None
     for m in _PROPOSITION.finditer(text, start, end):
-        last = m["quoted"] or m["plain"]
-    return " ".join(last.split()).strip(" .,") if last else None
+        last = m
+    if last is None:
+        return None, -1, -1
+    group = "quoted" if last["quoted"] else "plain"
+    return " ".join(last[group].split()).strip(" .,"), last.start(group), last.end(group)
 
 
 def _sentence_start(text: str, at: int) -> int:

@@ -163,3 +163,39 @@ def test_a_topic_only_another_organisation_has(answerer: Answerer) -> None:
     answer = answerer.answer("Vad har Lomma beslutat om skolskjuts?")
     assert not answer.confident
     assert answer.answer.startswith("Jag hittar inget i protokollen från Lomma kommun om skolskjuts.")
+
+
+def test_a_vote_question_quotes_the_proposition_and_the_result(answerer: Answerer) -> None:
+    answer = answerer.answer("Hur röstade fullmäktige om motionen om hedersbaserat tvång av religiösa symboler?")
+    assert answer.kind == "vote" and answer.confident
+    assert (answer.citations[0].file, answer.citations[0].paragraph) == (
+        "Goteborg_Kommunfullmaktige_2025-06-12.txt",
+        "332",
+    )
+    assert "»Omröstningen utfaller med 43 Ja mot 38 Nej.« [1]" in answer.answer
+    assert "Ja för bifall till kommunstyrelsens förslag" in answer.answer
+    assert_verifiable(answer, answerer)
+
+
+def test_a_reservation_question_quotes_who_reserved_themselves(answerer: Answerer) -> None:
+    answer = answerer.answer("Vilka reserverade sig mot beslutet att pausa intaget av förskoleklasser på Pilängskolan?")
+    assert answer.kind == "reservation" and answer.confident
+    assert "»Natalia Engstedt (SD) reserverar sig skriftligt mot beslutet.« [1]" in answer.answer
+    assert_verifiable(answer, answerer)
+
+
+def test_a_paragraph_without_a_vote_says_so(answerer: Answerer) -> None:
+    answer = answerer.answer("Hur röstade kommunfullmäktige om motionen om införande av Allvarsamtal?")
+    assert answer.kind == "vote"
+    assert "Protokollet anger ingen omröstning; beslutet: »" in answer.answer
+    assert_verifiable(answer, answerer)
+
+
+def test_a_decision_question_follows_the_matter_to_its_final_decision(answerer: Answerer) -> None:
+    answer = answerer.answer("Vad beslutades om motionen om en mobilfri grundskola?")
+    assert answer.kind == "decision" and answer.confident
+    assert answer.answer.startswith("Kommunfullmäktige avslog motionen 2025-06-12 (§ 353) [")
+    assert "på kommunstyrelsens förslag 2025-03-12 (§ 205) [" in answer.answer
+    cited = {(h.date, h.paragraph) for h in answer.citations}
+    assert {("2025-06-12", "353"), ("2025-03-12", "205")} <= cited
+    assert_verifiable(answer, answerer)

@@ -118,6 +118,11 @@ def test_people_named() -> None:
         ("Vad beslutades om yrkesvux?", Kind.DECISION),
         ("Hur mycket statsbidrag fick yrkesvux?", Kind.FACT),
         ("SLK-2024-00704", Kind.LOOKUP),
+        ("Hur röstade fullmäktige om motionen om allvarsamtal?", Kind.VOTE),
+        ("Hur utföll omröstningen om lokalförsörjningsplanen?", Kind.VOTE),
+        ("Hur många röstade nej till förslaget om förskoleklasserna?", Kind.VOTE),
+        ("Vilka reserverade sig mot beslutet om äldreboendet?", Kind.RESERVATION),
+        ("Vem lämnade en reservation mot beslutet om familjerätten?", Kind.RESERVATION),
     ],
 )
 def test_question_kinds(question: str, kind: Kind) -> None:

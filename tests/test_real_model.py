@@ -189,6 +189,24 @@ def test_eval_of_the_answer_set_meets_its_floors(index_dir: Path) -> None:
     assert rows["unanswerable"]["not_confident"] >= 0.4, rows["unanswerable"]
 
 
+def test_vote_and_reservation_questions_quote_their_paragraph(index_dir: Path) -> None:
+    """tests/eval/votes.jsonl (22 questions, gold read by hand): measured R@1 1.0 and every answer quoting
+    the gold paragraph's vote or reservation; floors a little under."""
+    from app.answer import Answerer
+    from app.cli import open_searcher
+    from app.config import Settings
+
+    answerer = Answerer(open_searcher(Settings.from_env().with_overrides(index_dir=str(index_dir))))
+    questions = load_questions(ROOT / "tests" / "eval" / "votes.jsonl")
+    quoting = 0
+    for q in questions:
+        answer = answerer.answer(q.question)
+        cited = [answer.citations[p.citation - 1] for p in answer.parts if p.citation]
+        records = [(h.votes if q.kind == "vote" else h.reservations) for h in cited if (h.file, h.paragraph) in q.gold]
+        quoting += bool(records and records[0]) and "anger ingen" not in answer.answer
+    assert quoting >= 0.9 * len(questions), quoting
+
+
 def test_ask_as_a_new_user_would(index_dir: Path) -> None:
     def ask(question: str) -> dict[str, object]:
         out = StringIO()

@@ -59,22 +59,31 @@ _NOT_A_MOVER = re.compile(r"^(?:Ingen|Ordföranden\s+ställer|Ordföranden\s+fin
 
 def votes(text: str) -> tuple[Vote, ...]:
     """Every vote the paragraph records, in text order, with what Ja and Nej stood for when written."""
-    found: list[tuple[int, int, int, int, int]] = []
+    found: list[tuple[int, int, int, int, int, int]] = []  # (anchor, start, end, yes, no, abstain)
     for pattern in (_COUNCIL_VOTE, _TALLY_VOTE):
         for m in pattern.finditer(text):
-            found.append((m.start(), m.end(), int(m["yes"]), int(m["no"]), int(m["abstain"] or 0)))
+            found.append((m.start(), m.start(), m.end(), int(m["yes"]), int(m["no"]), int(m["abstain"] or 0)))
     found += _roll_calls(text)
     found.sort()
     result: list[Vote] = []
     previous_end = 0
-    for start, end, yes, no, abstain in found:
-        proposition, p_start, p_end = _proposition(text, previous_end, start)
+    for anchor, start, end, yes, no, abstain in found:
+        proposition, p_start, p_end = _proposition(text, previous_end, anchor)
+        if p_end > start:  # a roll call's first sentence reached back over its proposition
+            start = _after_proposition(text, p_end, anchor)
         result.append(Vote(yes, no, abstain, proposition, start, end, p_start, p_end))
         previous_end = end
     return tuple(result)
 
 
-def _roll_calls(text: str) -> list[tuple[int, int, int, int, int]]:
+def _after_proposition(text: str, at: int, stop: int) -> int:
+    """The first letter after a proposition's closing quote and period."""
+    while at < stop and not text[at].isalnum():
+        at += 1
+    return at
+
+
+def _roll_calls(text: str) -> list[tuple[int, int, int, int, int, int]]:
     """Roll-call votes (`… röstar Ja (7). … röstar Nej (6).`): each from its Ja names to its last count."""
     calls = []
     yeses = list(_ROLL_YES.finditer(text))
@@ -87,7 +96,8 @@ def _roll_calls(text: str) -> list[tuple[int, int, int, int, int]]:
         rest = _ROLL_ABSTAIN.search(text, no.end(), min(limit, _paragraph_end(text, no.end())))
         if rest is not None:
             end, abstain = rest.end(), int(rest["abstain"])
-        calls.append((_sentence_start(text, yes.start()), end, int(yes["yes"]), int(no["no"]), abstain))
+        start = _sentence_start(text, yes.start())
+        calls.append((yes.start(), start, end, int(yes["yes"]), int(no["no"]), abstain))
     return calls
 
 

@@ -73,3 +73,21 @@ def test_question_gives_cited_hits(page: Any) -> None:
 def test_empty_question_shows_swedish_error(page: Any) -> None:
     page.get_by_role("button", name="Sök").click()
     page.get_by_text("Skriv en fråga.").first.wait_for(timeout=30_000)
+
+
+def test_a_hit_shows_its_matter_path(page: Any) -> None:
+    page.get_by_label("Fråga").fill("Vad beslutades i ärende SLK-2024-00704?")
+    page.get_by_role("button", name="Sök").click()
+    page.wait_for_selector("ol.matter-path", timeout=30_000)
+    path = page.locator("article.hit").first.locator("ol.matter-path").inner_text()
+    assert path.index("2024-12-11") < path.index("2025-01-15") < path.index("2025-06-12")
+    assert "förslag till Kommunfullmäktige: avslag" in path
+
+
+def test_the_arenden_view_looks_up_a_case_number(page: Any) -> None:
+    page.get_by_role("tab", name="Ärenden").click()
+    page.get_by_label("Ärendenummer").fill("bun/2023:206")
+    page.get_by_role("button", name="Visa ärendet").click()
+    page.wait_for_selector("section.matter-view", timeout=30_000)
+    text = page.locator("section.matter-view").inner_text()
+    assert "BUN/2023:206" in text and "7 ja, 2 nej, 2 avstår" in text and "Natalia Engstedt (SD)" in text

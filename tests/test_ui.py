@@ -58,3 +58,22 @@ def test_handler_asks_the_live_searcher_for_the_current_index(searcher: Searcher
     live = Following()
     page = search_handler(live, "balanskontot", 2)
     assert live.asked == 1 and page.count('<article class="hit">') == 2
+
+
+def test_a_hit_on_a_matter_shows_its_path_with_its_own_meeting_marked(searcher: Searcher) -> None:
+    page = search_handler(searcher, "Vad beslutades i ärende SLK-2024-00704?", 1)
+    assert '<ol class="matter-path">' in page and "Ärende SLK-2024-00704 i 3 möten" in page
+    assert "<strong>2025-06-12 · Kommunfullmäktige · § 345 · avslag</strong>" in page
+    assert "2025-01-15 · Kommunstyrelsen · § 29 · förslag till Kommunfullmäktige: avslag" in page
+
+
+def test_the_matter_view(searcher: Searcher) -> None:
+    from app.ui import matter_handler
+
+    page = matter_handler(searcher, "SLK-2024-00704")
+    assert page.count('<li class="appearance">') == 3 and "Status: <strong>avslag</strong>" in page
+    assert "finns inte i protokollen" in matter_handler(searcher, "SLK-2099-00001")
+    with pytest.raises(gr.Error, match="inget ärendenummer"):
+        matter_handler(searcher, "allvarsamtal")
+    with pytest.raises(gr.Error, match="Skriv ett ärendenummer"):
+        matter_handler(searcher, "  ")

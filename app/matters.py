@@ -120,7 +120,8 @@ def find_matters(index: StoredIndex, written: str, organisation: str | None = No
     if ref.prefix:
         found = index.matters.by_key(ref.key)
     else:
-        found = [m for m in index.matters.matters if m.key.endswith(ref.key) and m.key[: -len(ref.key)].isalpha()]
+        keys = {k for k in index.matters.keys if k.endswith(ref.key) and k[: -len(ref.key)].isalpha()}
+        found = [m for k in sorted(keys) for m in index.matters.by_key(k)]
     if organisation is not None:
         found = [m for m in found if m.organisation.casefold() == organisation.casefold()]
     return found

@@ -43,7 +43,6 @@ PARAGRAPHS = "paragraphs.jsonl"  # line p = paragraph id p
 TABLES = "tables.npz"
 KEYWORD = "keyword"
 IDENTIFIERS = "identifiers.json"  # case numbers and person names → paragraph ids
-MATTERS = "matters.json"  # matters (case numbers across meetings) and related recurring items
 BUILD_HINT = "build it with: protokoll index [CORPUS_DIR] --index {index}"
 VERSION_MARK = ".v-"
 BUILD_MARK = ".build-"
@@ -170,7 +169,7 @@ def write_index(
         np.savez(tmp / TABLES, **{"paragraph_offsets": offsets, **tables.arrays()})  # type: ignore[arg-type]
         build_keyword_index((chunks[i].embed_text for i in tables.keyword_chunk.tolist()), tmp / KEYWORD)
         build_identifiers(protocols).save(tmp / IDENTIFIERS)
-        build_matters(protocols).save(tmp / MATTERS)
+        build_matters(protocols).save(tmp)  # matters.json, matters.npz
         build_id = uuid.uuid4().hex
         full = {
             **manifest,
@@ -301,7 +300,7 @@ def load_index(path: Path, expected_model: str | None = None) -> StoredIndex:
         protocols = tuple(protocol_from_dict(p) for p in raw)
         paragraphs = ParagraphStore(open(real / PARAGRAPHS, "rb"), arrays["paragraph_offsets"])  # noqa: SIM115
         identifiers = IdentifierIndex.load(real / IDENTIFIERS)
-        matters = MatterIndex.load(real / MATTERS)
+        matters = MatterIndex.load(real)
     except (OSError, ValueError, TypeError, KeyError, RuntimeError) as error:
         raise IndexMismatchError(f"{path}: broken index files ({error}); rebuild the index") from None
     problem = _inconsistency(manifest, vectors, tables, keyword, paragraphs, len(protocols))

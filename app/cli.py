@@ -7,11 +7,11 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.config import DEFAULT_CORPUS, Settings
+from app.contract import answer_to_json, hit_to_json
 from indexer.errors import ProtokollError, QueryError
 from indexer.models import Filters
 
@@ -21,37 +21,8 @@ if TYPE_CHECKING:
     from indexer.model.embed import Embedder
     from indexer.models import Hit
 
-JSON_KEYS = (
-    "rank",
-    "score",
-    "file",
-    "paragraph",
-    "title",
-    "case_number",
-    "organisation",
-    "body",
-    "date",
-    "citation",
-    "text",
-    "quote",
-    "quote_start",
-    "quote_end",
-    "match",
-    "decision",
-    "matter",
-    "outcome",
-    "matter_appearances",
-    "matter_path",
-    "related",
-    "votes",
-    "reservations",
-)
-"""The keys of a `search --json` hit: a contract other tools read. Add keys, never rename."""
 DECISION_PREVIEW_CHARS = 300
 """`matter` prints a decision's first 300 characters; `--json` has it whole."""
-ASK_KEYS = ("answer", "confident", "kind", "citations", "parts")
-"""The keys of `ask --json`: citations are hits as in `search --json`; parts are {"text", "citation",
-"start", "end"} (citation 0: framing from parsed fields; n: text[start:end] of citations[n-1])."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -101,9 +72,14 @@ def build_parser() -> argparse.ArgumentParser:
     _common(matters)
 
     serve = sub.add_parser("serve", help="start the web UI (Gradio)")
-    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to bind (default 127.0.0.1); any other needs a login in $PROTOKOLL_AUTH",
+    )
     serve.add_argument("--port", type=int, default=7860)
     serve.add_argument("--corpus", default=str(DEFAULT_CORPUS), help="corpus to index when the index is missing")
+    serve.add_argument("--mcp", action="store_true", help="also offer search, ask and matter as MCP tools")
     _common(serve)
     return parser
 
@@ -210,11 +186,6 @@ def open_searcher(settings: Settings, embedder: Embedder | None = None) -> Searc
     return Searcher(index, embedder or embed.query_embedder(settings.model))
 
 
-def hit_to_json(hit: Hit) -> dict[str, object]:
-    data = asdict(hit)
-    return {key: data[key] for key in JSON_KEYS}
-
-
 def format_hit(hit: Hit) -> str:
     quote = " ".join(hit.quote.split())
     return f"{hit.rank}. {hit.citation}   [{hit.score:.4f}]\n   {hit.title}\n   »{quote}«"
@@ -243,16 +214,6 @@ def run_search(question: str, settings: Settings, k: int, as_json: bool, filters
     else:
         print("\n\n".join(format_hit(h) for h in hits))
     return 0
-
-
-def answer_to_json(answer: Answer) -> dict[str, object]:
-    return {
-        "answer": answer.answer,
-        "confident": answer.confident,
-        "kind": answer.kind,
-        "citations": [hit_to_json(h) for h in answer.citations],
-        "parts": [{"text": p.text, "citation": p.citation, "start": p.start, "end": p.end} for p in answer.parts],
-    }
 
 
 def format_answer(answer: Answer) -> str:
@@ -300,19 +261,51 @@ def run_eval(path: Path, settings: Settings, as_json: bool, misses: bool) -> int
     return 0
 
 
-def run_serve(settings: Settings, host: str, port: int, corpus: Path) -> int:
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+"""Addresses only this machine reaches: served without a login."""
+
+
+def login(host: str, auth: str | None) -> tuple[str, str] | None:
+    """The login to serve `host` with: none on loopback; elsewhere `$PROTOKOLL_AUTH` (`user:password`, or
+    the path of a file holding that), without which serving is refused (QueryError)."""
+    if host in LOOPBACK:
+        return None
+    if not auth:
+        raise QueryError(
+            f"--host {host} would open the archive to the network without a login; set PROTOKOLL_AUTH=user:password "
+            "(or the path of a file holding it), or serve on 127.0.0.1"
+        )
+    value = Path(auth).read_text(encoding="utf-8").strip() if Path(auth).is_file() else auth
+    user, sep, password = value.partition(":")
+    if not (sep and user and password):
+        raise QueryError("PROTOKOLL_AUTH must be user:password (or a file holding user:password)")
+    return user, password
+
+
+def run_serve(settings: Settings, host: str, port: int, corpus: Path, mcp: bool = False) -> int:
     from app.live import LiveSearcher
-    from app.ui import build_app
+    from app.ui import serve
     from indexer.index.store import read_manifest
     from indexer.model.embed import query_embedder
 
+    auth = login(host, os.environ.get("PROTOKOLL_AUTH"))
+    if mcp:
+        try:
+            import mcp as _mcp  # noqa: F401  (Gradio's MCP server needs it)
+        except ImportError:
+            raise QueryError("--mcp needs the mcp package: .venv/bin/pip install 'gradio[mcp]'") from None
     if read_manifest(settings.index_dir) is None and corpus.is_dir():
         print(f"No index at {settings.index_dir}; building it from {corpus} first.", file=sys.stderr)
         if run_index(corpus, settings) != 0:
             print("Some files failed (see above); serving the rest.", file=sys.stderr)
     embedder = query_embedder(settings.model)
-    app = build_app(LiveSearcher(settings.index_dir, lambda: open_searcher(settings, embedder)))
-    app.launch(server_name=host, server_port=port, share=False)
+    serve(
+        LiveSearcher(settings.index_dir, lambda: open_searcher(settings, embedder)),
+        host,
+        port,
+        auth=auth,
+        mcp_server=mcp,
+    )
     return 0
 
 
@@ -384,7 +377,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "eval": lambda a, s: run_eval(Path(a.questions), s, a.json, a.misses),
     "matter": lambda a, s: run_matter(a.id, s, a.json, a.organisation),
     "matters": lambda a, s: run_matters(s, _filters_of(a), a.outcome, a.json),
-    "serve": lambda a, s: run_serve(s, a.host, a.port, Path(a.corpus)),
+    "serve": lambda a, s: run_serve(s, a.host, a.port, Path(a.corpus), a.mcp),
 }
 """Each subcommand's runner, given the parsed arguments and settings; returns the exit code."""
 

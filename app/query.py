@@ -225,10 +225,12 @@ def _date_range(text: str) -> tuple[str | None, str | None]:
 
 
 def question_kind(text: str, has_case: bool, has_number: bool = False) -> Kind:
-    """A case number makes a lookup; a question about the meeting stays one even when it names §§
+    """A case number makes a lookup, unless the question asks how it was voted or who reserved themselves
+    ("Hur röstade de? (SLK-2024-00959)"); a question about the meeting stays one even when it names §§
     ("Vem ersatte ordföranden under §§ 72–73?"); a § number alone makes a lookup."""
     if has_case:
-        return Kind.LOOKUP
+        asked = [kind for kind, pattern in KIND_PATTERNS if pattern.search(text)]
+        return asked[0] if asked and asked[0] in (Kind.VOTE, Kind.RESERVATION) else Kind.LOOKUP
     for kind, pattern in KIND_PATTERNS:
         if pattern.search(text):
             return Kind.LOOKUP if has_number and kind is not Kind.MEETING else kind

@@ -1,160 +1,308 @@
-"""The Gradio web UI in Swedish: a factory and plain handler functions over a Searcher."""
+"""The Gradio web UI in Swedish: views (Sök, Ärenden, Protokoll, Om), the JSON API, the protocol pages.
+
+Handlers are plain methods over `current()` (the searcher of the index as it is now) and return HTML made
+by `app/render.py`; `build_app` only lays out the page and wires events. Bad input becomes a Swedish
+`gr.Error`, never a trace.
+"""
 
 from __future__ import annotations
 
+import functools
 import html
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from indexer.errors import QueryError
+from app.api import Api, filters_of
+from app.conversation import MAX_TURNS, Turn, resolve
+from app.protocol_page import (
+    PROTOCOL_ROUTE,
+    paragraph_counts,
+    protocol_link,
+    protocol_paragraphs,
+    render_protocol,
+    render_protocol_list,
+)
+from app.render import message, render_answer, render_hits, render_matter, render_results
+from indexer.errors import IndexMissingError, ProtokollError, QueryError
 
 if TYPE_CHECKING:
+    from starlette.requests import Request
+    from starlette.responses import Response
+    from starlette.routing import Route
+
     from app.live import LiveSearcher
     from app.search import Searcher
-    from indexer.models import Hit, MatterStep
 
 TITLE = "Protokollsök"
-INTRO = "Ställ en fråga om vad som beslutats eller diskuterats. Varje träff har en källa att citera."
+INTRO = (
+    "Ställ en fråga om vad som beslutats eller diskuterats. Svaret citerar protokollen ordagrant; "
+    "varje källa kan kopieras och öppnas."
+)
 EXAMPLES = (
     "Vad beslutades om balanskontot?",
     "Hur mycket statsbidrag fick regionalt yrkesvux?",
-    "Mobilfri grundskola",
-    "Kriskommission för skolan",
+    "Vad beslutades om mobilfri grundskola?",
+    "Hur röstade fullmäktige om motionen om allvarsamtal?",
 )
+SORTS = ("Relevans", "Datum (nyast först)")
+NO_INDEX = "Det finns inget index ännu. Bygg det med: protokoll index (eller starta om med scripts/start.sh)."
+
+CSS = """
+.hit pre, .matter-view blockquote, .answer-text { white-space: pre-wrap; overflow-wrap: anywhere; }
+.hit { border-top: 1px solid #ddd; padding-top: .5em; }
+.hit.same-matter { border-top: none; padding-top: 0; margin-left: 1.5em; font-size: .95em; }
+.hit mark { background: #fff2a8; }
+.decision { background: #f3f6fa; border-left: 4px solid #3a6ea5; padding: .4em .6em; margin: .4em 0; }
+.not-confident { color: #8a4b00; }
+.matter-path { margin: .2em 0 .4em 1.2em; }
+.matter-path li.here { font-weight: bold; }
+.gradio-container { max-width: 100% !important; overflow-x: hidden; }
+"""
+"""Long paragraphs wrap (a 390 px phone scrolls down, never sideways); the decision and quote stand out."""
+
+HEAD = """<script>
+document.addEventListener('click', function (event) {
+  var button = event.target.closest('button.copy');
+  if (!button) return;
+  navigator.clipboard.writeText(button.dataset.citation).then(function () {
+    button.textContent = 'Kopierad';
+  });
+});
+</script>"""
+"""The copy buttons' one behaviour, by event delegation: hit HTML itself carries no script."""
 
 
-def step_label(step: MatterStep) -> str:
-    """`2025-01-15 · Kommunstyrelsen · § 29 · förslag till Kommunfullmäktige: avslag` (escaped)."""
-    outcome = step.outcome or "–"
-    if step.proposal_to:
-        outcome = f"förslag till {step.proposal_to}: {step.proposed or '–'}"
-    parts = (step.date or "odaterat", step.body, f"§ {step.paragraph}", outcome)
-    return " · ".join(html.escape(p) for p in parts)
+def _current(searcher: Searcher | LiveSearcher) -> Callable[[], Searcher]:
+    from app.live import LiveSearcher
+
+    if isinstance(searcher, LiveSearcher):
+        return searcher.get
+    return lambda: searcher
 
 
-def render_path(hit: Hit) -> str:
-    """The hit's matter as a compact timeline (its own meeting marked), and related items of other
-    meetings; empty for a paragraph that stands alone."""
-    out = ""
-    if hit.matter_appearances > 1:
-        items = "".join(
-            f"<li><strong>{step_label(s)}</strong></li>"
-            if (s.file, s.paragraph) == (hit.file, hit.paragraph)
-            else f"<li>{step_label(s)}</li>"
-            for s in hit.matter_path
+class Handlers:
+    """What the page's events call: plain methods, tested without a browser."""
+
+    def __init__(self, searcher: Searcher | LiveSearcher) -> None:
+        self.current = _current(searcher)
+        self.api = Api(self.searcher)
+
+    def searcher(self) -> Searcher:
+        """The searcher now; no index yet is a Swedish message."""
+        import gradio as gr
+
+        try:
+            return self.current()
+        except IndexMissingError:
+            raise gr.Error(NO_INDEX) from None
+        except ProtokollError as error:
+            raise gr.Error(f"Indexet kan inte läsas: {error}") from None
+
+    def ask(
+        self,
+        question: str,
+        k: float = 5,
+        organisations: Sequence[str] | None = None,
+        bodies: Sequence[str] | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        decisions_only: bool = False,
+        sort: str = SORTS[0],
+        history: list[Turn] | None = None,
+    ) -> tuple[str, list[Turn]]:
+        """The answer and its sources for a question (read in the context of the conversation so far)."""
+        import gradio as gr
+
+        from app.answer import Answerer
+
+        question = (question or "").strip()
+        if not question:
+            raise gr.Error("Skriv en fråga.")
+        history = list(history or [])
+        searcher = self.searcher()
+        filters = filters_of(";".join(bodies or ()), ";".join(organisations or ()), date_from, date_to, decisions_only)
+        try:
+            if searcher.paragraphs_allowed(filters) == 0:
+                return message("Inga paragrafer matchar filtren. Ta bort något filter och försök igen."), history
+            resolved = resolve(searcher, question, history)
+            answer = Answerer(searcher).answer(resolved, filters, int(k))
+        except QueryError as error:
+            raise gr.Error(str(error)) from None
+        if not answer.citations:
+            return message(f"Inga träffar för »{question}«."), history
+        matter = answer.citations[0].matter if answer.confident else None
+        history = [*history, Turn(question, resolved, matter)][-MAX_TURNS:]
+        hits = list(answer.citations)
+        if sort == SORTS[1]:
+            order = sorted(range(len(hits)), key=lambda i: hits[i].date or "", reverse=True)
+            shown = render_hits([hits[i] for i in order], fold=False, numbers=[i + 1 for i in order])
+        else:
+            shown = render_hits(hits)
+        asked = resolved if resolved != question else None
+        return render_answer(answer, asked) + shown, history
+
+    def search(self, question: str, k: float = 5) -> str:
+        """Hits only (no answer), for callers that want the list."""
+        import gradio as gr
+
+        try:
+            hits = self.searcher().search(question or "", k=int(k))
+        except QueryError:
+            raise gr.Error("Skriv en fråga.") from None
+        return render_results(question, hits)
+
+    def matter(self, written: str) -> str:
+        """A case number's path across meetings; bad input is a Swedish message."""
+        import gradio as gr
+
+        from app.matters import find_matters, matter_json
+
+        if not (written or "").strip():
+            raise gr.Error("Skriv ett ärendenummer, t.ex. SLK-2024-00704.")
+        index = self.searcher().index
+        try:
+            found = find_matters(index, written)
+        except QueryError:
+            raise gr.Error(f"»{written.strip()}« är inget ärendenummer (t.ex. SLK-2024-00704, BUN/2023:206).") from None
+        if not found:
+            return message(f"Ärendet {written.strip()} finns inte i protokollen.")
+        return "\n".join(render_matter(matter_json(index, m)) for m in found)
+
+    def protocols(self) -> str:
+        """Every indexed protocol, newest first, each linking to its page."""
+        index = self.searcher().index
+        return render_protocol_list(index.protocols, paragraph_counts(index), protocol_link)
+
+    def about(self) -> str:
+        """What the index holds and how to add protocols."""
+        index = self.searcher().index
+        dates = sorted(p.date for p in index.protocols if p.date)
+        span = f"{dates[0]} – {dates[-1]}" if dates else "–"
+        esc = html.escape
+        return (
+            f"<h3>Om indexet</h3><ul><li>{len(index.protocols)} protokoll, {index.tables.n_paragraphs} "
+            f"paragrafer, {index.tables.n_chunks} textavsnitt</li><li>Mötesdatum: {esc(span)}</li>"
+            f"<li>Organisationer: {esc(', '.join(index.tables.organisations))}</li>"
+            f"<li>Modell: {esc(index.model)}</li></ul>"
+            "<h3>Lägga till protokoll</h3><p>Lägg protokollfilerna (text) i korpusmappen och kör "
+            "<code>protokoll index</code>: bara nya och ändrade filer läses och bäddas in, och den här sidan "
+            "svarar från det nya indexet så fort det är klart, utan omstart.</p>"
+            "<h3>API</h3><p>JSON-slutpunkterna <code>/search</code>, <code>/ask</code> och <code>/matter</code> "
+            "nås med <code>gradio_client</code> (se README).</p>"
         )
-        out += (
-            f'<div class="matter"><p>Ärende {html.escape(hit.matter or "")} i {hit.matter_appearances} möten:</p>'
-            f'<ol class="matter-path">{items}</ol></div>'
-        )
-    if hit.related:
-        items = "".join(f"<li>{step_label(s)}</li>" for s in hit.related)
-        out += f'<details class="related"><summary>Samma rubrik i andra möten</summary><ul>{items}</ul></details>'
-    return out
+
+    def protocol_page(self, request: Request) -> Response:
+        """`/protokoll/FILE?p=§&s=start&e=end`: the whole protocol, the quote marked in its paragraph."""
+        from starlette.responses import HTMLResponse
+
+        source = request.path_params["source"]
+        try:
+            protocol = protocol_paragraphs(self.current().index, source)
+        except ProtokollError:
+            return HTMLResponse(f"<p>{html.escape(NO_INDEX)}</p>", status_code=503)
+        if protocol is None:
+            return HTMLResponse(f"<p>Protokollet {html.escape(source)} finns inte i indexet.</p>", status_code=404)
+        query = request.query_params
+        highlight = None
+        number, start, end = query.get("p"), query.get("s"), query.get("e")
+        if number is not None and start is not None and end is not None and start.isdigit() and end.isdigit():
+            highlight = (number, int(start), int(end))
+        return HTMLResponse(render_protocol(protocol, highlight))
+
+    def routes(self) -> list[Route]:
+        """The routes beside the Gradio app: protocol pages (`launch(app_kwargs={"routes": …})`)."""
+        from starlette.routing import Route
+
+        return [Route(PROTOCOL_ROUTE + "{source:path}", self.protocol_page)]
 
 
-def render_hit(hit: Hit) -> str:
-    """One hit as HTML: citation, title, the quote, its matter's path, and the whole paragraph folded
-    away. Escaped."""
-    esc = html.escape
-    return (
-        f'<article class="hit"><h3>{hit.rank}. {esc(hit.title or "(utan rubrik)")}</h3>'
-        f'<p class="citation"><strong>Källa:</strong> {esc(hit.citation)}</p>'
-        f"<blockquote>{esc(hit.quote)}</blockquote>"
-        f"{render_path(hit)}"
-        f"<details><summary>Hela paragrafen ({esc(hit.file)})</summary>"
-        f'<pre style="white-space: pre-wrap">{esc(hit.text)}</pre></details></article>'
-    )
-
-
-def render_matter(data: dict[str, Any]) -> str:
-    """A matter's path as HTML: each meeting with its outcome, decision, votes and reservations. Escaped."""
-    esc = html.escape
-    rows = []
-    for a in data["appearances"]:
-        outcome = a["outcome"] or "–"
-        if a["proposal_to"]:
-            outcome = f"förslag till {a['proposal_to']}: {a['proposed'] or '–'}"
-        details = "".join(
-            f"<li>Omröstning: {v['yes']} ja, {v['no']} nej, {v['abstain']} avstår</li>" for v in a["votes"]
-        ) + "".join(f"<li>Reservation: {esc(' '.join(r['text'].split()))}</li>" for r in a["reservations"])
-        rows.append(
-            f'<li class="appearance"><strong>{esc(a["date"] or "odaterat")} · {esc(a["body"])} · '
-            f"§ {esc(a['paragraph'])} · {esc(outcome)}</strong>"
-            f"<blockquote>{esc(a['decision'] or '')}</blockquote>"
-            + (f"<ul>{details}</ul>" if details else "")
-            + f'<p class="citation"><strong>Källa:</strong> {esc(a["citation"])}</p></li>'
-        )
-    return (
-        f'<section class="matter-view"><h3>{esc(data["matter"])} — {esc(data["organisation"])}</h3>'
-        f"<p>{esc(data['title'])}</p><p>Status: <strong>{esc(data['status'] or '–')}</strong></p>"
-        f"<ol>{''.join(rows)}</ol></section>"
-    )
-
-
-def matter_handler(searcher: Searcher | LiveSearcher, written: str) -> str:
-    """Handle a case number from the Ärenden view: its matter's path; bad input is a Swedish message."""
+def _gradio_errors(endpoint: Callable[..., Any]) -> Callable[..., Any]:
+    """An API endpoint whose bad input reaches the client as its Swedish message (gr.Error), not "Error"."""
     import gradio as gr
 
-    from app.live import LiveSearcher
-    from app.matters import find_matters, matter_json
+    @functools.wraps(endpoint)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return endpoint(*args, **kwargs)
+        except IndexMissingError:
+            raise gr.Error(NO_INDEX) from None
+        except ProtokollError as error:
+            raise gr.Error(str(error)) from None
 
-    current = searcher.get() if isinstance(searcher, LiveSearcher) else searcher
-    if not (written or "").strip():
-        raise gr.Error("Skriv ett ärendenummer, t.ex. SLK-2024-00704.")
-    try:
-        found = find_matters(current.index, written)
-    except QueryError:
-        raise gr.Error(f"»{written.strip()}« är inget ärendenummer (t.ex. SLK-2024-00704, BUN/2023:206).") from None
-    if not found:
-        return f"<p>Ärendet <em>{html.escape(written.strip())}</em> finns inte i protokollen.</p>"
-    return "\n".join(render_matter(matter_json(current.index, m)) for m in found)
-
-
-def render_results(question: str, hits: list[Hit]) -> str:
-    if not hits:
-        return f"<p>Inga träffar för <em>{html.escape(question)}</em>.</p>"
-    return "\n".join(render_hit(h) for h in hits)
+    return call
 
 
 def search_handler(searcher: Searcher | LiveSearcher, question: str, k: float = 5) -> str:
-    """Handle a question from the UI: HTML of the hits; bad input becomes a Swedish message."""
-    import gradio as gr
+    """Hits for a question as HTML (kept for callers of the earlier page)."""
+    return Handlers(searcher).search(question, k)
 
-    from app.live import LiveSearcher
 
-    current = searcher.get() if isinstance(searcher, LiveSearcher) else searcher
-    try:
-        hits = current.search(question or "", k=int(k))
-    except QueryError:
-        raise gr.Error("Skriv en fråga.") from None
-    return render_results(question, hits)
+def matter_handler(searcher: Searcher | LiveSearcher, written: str) -> str:
+    return Handlers(searcher).matter(written)
 
 
 def build_app(searcher: Searcher | LiveSearcher) -> Any:
-    """The Blocks app; launched only by `protokoll serve`."""
+    """The Blocks app with its API endpoints; `serve` launches it."""
     import gradio as gr
 
-    def on_search(question: str, k: float) -> str:
-        return search_handler(searcher, question, k)
-
-    def on_matter(written: str) -> str:
-        return matter_handler(searcher, written)
+    handlers = Handlers(searcher)
+    names = handlers.searcher().index.tables
 
     with gr.Blocks(title=TITLE) as app:
         gr.Markdown(f"# {TITLE}\n{INTRO}")
         with gr.Tab("Sök"):
+            history = gr.State([])
             with gr.Row():
                 question = gr.Textbox(label="Fråga", placeholder="Vad beslutades om yrkesvux?", scale=4)
-                k = gr.Slider(1, 20, value=5, step=1, label="Antal träffar", scale=1)
-            button = gr.Button("Sök", variant="primary")
-            results = gr.HTML(label="Träffar")
-            gr.Examples(list(EXAMPLES), inputs=question)
-            button.click(on_search, inputs=[question, k], outputs=results)
-            question.submit(on_search, inputs=[question, k], outputs=results)
+                ask = gr.Button("Sök", variant="primary", scale=1)
+            with gr.Accordion("Filter", open=False):
+                with gr.Row():
+                    organisations = gr.Dropdown(list(names.organisations), multiselect=True, label="Organisation")
+                    bodies = gr.Dropdown(list(names.bodies), multiselect=True, label="Organ")
+                with gr.Row():
+                    date_from = gr.Textbox(label="Från datum", placeholder="ÅÅÅÅ-MM-DD")
+                    date_to = gr.Textbox(label="Till datum", placeholder="ÅÅÅÅ-MM-DD")
+                with gr.Row():
+                    decisions_only = gr.Checkbox(label="Bara paragrafer med beslut")
+                    k = gr.Slider(1, 20, value=5, step=1, label="Antal källor")
+                    sort = gr.Radio(list(SORTS), value=SORTS[0], label="Sortering")
+            results = gr.HTML(label="Svar och källor")
+            clear = gr.Button("Rensa samtalet", variant="secondary")
+            gr.Examples(list(EXAMPLES), inputs=question, label="Exempel")
+            inputs = [question, k, organisations, bodies, date_from, date_to, decisions_only, sort, history]
+            for event in (ask.click, question.submit):
+                event(handlers.ask, inputs, [results, history], api_name="ui_ask", api_visibility="private")
+            clear.click(lambda: ("", [], ""), outputs=[results, history, question], api_visibility="private")
         with gr.Tab("Ärenden"):
             case = gr.Textbox(label="Ärendenummer", placeholder="SLK-2024-00704")
             look_up = gr.Button("Visa ärendet", variant="primary")
             matter = gr.HTML(label="Ärendet")
-            look_up.click(on_matter, inputs=case, outputs=matter)
-            case.submit(on_matter, inputs=case, outputs=matter)
+            for event in (look_up.click, case.submit):
+                event(handlers.matter, case, matter, api_name="ui_matter", api_visibility="private")
+        with gr.Tab("Protokoll") as protocols_tab:
+            listing = gr.HTML()
+            protocols_tab.select(handlers.protocols, outputs=listing, api_visibility="private")
+        with gr.Tab("Om") as about_tab:
+            about = gr.HTML()
+            about_tab.select(handlers.about, outputs=about, api_visibility="private")
+        app.load(handlers.protocols, outputs=listing, api_visibility="private")
+        app.load(handlers.about, outputs=about, api_visibility="private")
+        for endpoint in (handlers.api.search, handlers.api.ask, handlers.api.matter):
+            gr.api(_gradio_errors(endpoint), api_name=endpoint.__name__)  # type: ignore[attr-defined]
+    return app
+
+
+def serve(searcher: Searcher | LiveSearcher, host: str = "127.0.0.1", port: int = 7860, **launch: Any) -> Any:
+    """Build the app and launch it with the page's style and script and the protocol pages beside it;
+    never with a share link. `launch` passes on (auth, mcp_server, prevent_thread_lock, quiet)."""
+    app = build_app(searcher)
+    app.launch(
+        server_name=host,
+        server_port=port,
+        share=False,
+        css=CSS,
+        head=HEAD,
+        app_kwargs={"routes": Handlers(searcher).routes()},
+        **launch,
+    )
     return app

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+import subprocess
+import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -80,3 +82,21 @@ def corpus_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def searcher(corpus_index: Path) -> Searcher:
     """A searcher over the session's fake-embedded index of the whole corpus."""
     return Searcher(load_index(corpus_index), FakeEmbedder())
+
+
+@pytest.fixture(scope="session")
+def real_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The corpus indexed with the real model by `protokoll index` in a fresh process, once per session
+    (the model tests and the browser tests share it)."""
+    path = tmp_path_factory.mktemp("real") / "index"
+    result = subprocess.run(
+        [sys.executable, "-m", "app", "index", str(CORPUS), "--index", str(path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=1800,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Indexed 18 files, 644 paragraphs" in result.stdout
+    return path

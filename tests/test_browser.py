@@ -1,7 +1,10 @@
-"""The real page in headless Chromium (Debian's chromium, driven by Playwright): ask, read the sources."""
+"""The real page in headless Chromium (Debian's chromium, driven by Playwright) over the real model's index of
+the corpus: ask, read the answer and its marked sources, copy, filter, follow up, look up a matter, open a
+protocol, resist markup, fit a phone. Screenshots of the main views go to docs/screenshots/."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import socket
 from collections.abc import Iterator
@@ -10,17 +13,20 @@ from typing import Any
 
 import pytest
 
-from app.search import Searcher
-from app.ui import build_app
-from indexer.build import build_index
-from indexer.index.store import load_index
-from tests.conftest import FakeEmbedder
+from app.cli import open_searcher
+from app.config import Settings
+from app.ui import serve
+from tests.conftest import DEV_QUESTIONS, ROOT
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.model,
     pytest.mark.skipif(CHROMIUM is None, reason="Debian package chromium is not installed"),
 ]
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+PHONE_WIDTH = 390
+"""The narrowest common phone (iPhone 12–15): the page must not scroll sideways at this width."""
 
 
 def _free_port() -> int:
@@ -30,14 +36,10 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def page_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    root = tmp_path_factory.mktemp("ui")
-    corpus = Path(__file__).resolve().parent.parent / "corpus"
-    embedder = FakeEmbedder()
-    build_index(corpus, root / "idx", embedder)
-    app = build_app(Searcher(load_index(root / "idx"), embedder))
+def page_url(real_index: Path) -> Iterator[str]:
+    searcher = open_searcher(Settings.from_env().with_overrides(index_dir=str(real_index)))
     port = _free_port()
-    app.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
+    app = serve(searcher, "127.0.0.1", port, prevent_thread_lock=True, quiet=True)
     try:
         yield f"http://127.0.0.1:{port}/"
     finally:
@@ -45,7 +47,7 @@ def page_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture
-def page(page_url: str) -> Iterator[Any]:
+def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -53,41 +55,139 @@ def page(page_url: str) -> Iterator[Any]:
             executable_path=CHROMIUM,
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
-        page = browser.new_page()
-        page.goto(page_url)
-        yield page
+        yield browser
         browser.close()
 
 
-def test_question_gives_cited_hits(page: Any) -> None:
-    page.get_by_label("Fråga").fill("balanskontot")
-    page.get_by_role("button", name="Sök").click()
-    page.wait_for_selector("article.hit", timeout=30_000)
-    assert page.locator("article.hit").count() == 5
-    text = page.locator("article.hit").first.inner_text()
-    assert "Källa:" in text and "protokoll 20" in text
-    citation = "Skaraborgs Kommunalförbund, Skol- och utbildningschefer, protokoll 2024-08-23, § 97"
-    assert page.get_by_text(citation).count()
+@pytest.fixture
+def page(browser: Any, page_url: str) -> Iterator[Any]:
+    context = browser.new_context(
+        permissions=["clipboard-read", "clipboard-write"], viewport={"width": 1200, "height": 900}
+    )
+    page = context.new_page()
+    page.goto(page_url)
+    yield page
+    context.close()
 
 
-def test_empty_question_shows_swedish_error(page: Any) -> None:
-    page.get_by_role("button", name="Sök").click()
-    page.get_by_text("Skriv en fråga.").first.wait_for(timeout=30_000)
+def ask(page: Any, question: str) -> None:
+    box = page.get_by_label("Fråga")
+    box.fill(question)
+    box.press("Enter")
+    page.wait_for_selector("section.answer", timeout=60_000)
 
 
-def test_a_hit_shows_its_matter_path(page: Any) -> None:
-    page.get_by_label("Fråga").fill("Vad beslutades i ärende SLK-2024-00704?")
-    page.get_by_role("button", name="Sök").click()
-    page.wait_for_selector("ol.matter-path", timeout=30_000)
-    path = page.locator("article.hit").first.locator("ol.matter-path").inner_text()
-    assert path.index("2024-12-11") < path.index("2025-01-15") < path.index("2025-06-12")
-    assert "förslag till Kommunfullmäktige: avslag" in path
+def test_a_dev_question_shows_its_gold_citation_with_the_quote_marked(page: Any) -> None:
+    question = json.loads(DEV_QUESTIONS.read_text("utf-8").splitlines()[0])
+    ask(page, question["question"])
+    gold = question["gold"][0] if question.get("gold") else None
+    first = page.locator("article.hit").first
+    heading = first.locator("h3.citation").inner_text()
+    if gold:
+        assert f"§ {gold['paragraph']}" in heading or f"punkt {gold['paragraph']}" in heading
+    first.locator("summary").last.click()
+    mark = first.locator("pre.paragraph mark")
+    assert mark.count() == 1 and mark.inner_text().strip()
+    page.screenshot(path=str(SCREENSHOTS / "sok.png"), full_page=True)
 
 
-def test_the_arenden_view_looks_up_a_case_number(page: Any) -> None:
+def test_the_copy_button_puts_the_citation_on_the_clipboard(page: Any) -> None:
+    ask(page, "Hur mycket statsbidrag fick regionalt yrkesvux?")
+    first = page.locator("article.hit").first
+    first.locator("button.copy").click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith("Skaraborgs Kommunalförbund, Skol- och utbildningschefer, protokoll 2024-08-23, § 97: »")
+
+
+def test_a_date_filter_removes_older_hits_and_still_fills_the_list(page: Any) -> None:
+    page.get_by_text("Filter").first.click()
+    page.get_by_label("Från datum").fill("2025-01-01")
+    ask(page, "budget")
+    dates = page.locator("article.hit:not(.same-matter) h3.citation").all_inner_texts()
+    assert len(page.locator("article.hit").all()) >= 5
+    for heading in dates:
+        assert "protokoll 2025" in heading or "protokoll 2026" in heading, heading
+
+
+def test_a_follow_up_question_lands_on_the_council(page: Any) -> None:
+    ask(page, "Vad beslutades om mobilfri grundskola?")
+    page.get_by_label("Fråga").fill("Och vad sa fullmäktige?")
+    page.get_by_label("Fråga").press("Enter")
+    page.wait_for_selector("text=Tolkad som", timeout=60_000)
+    heading = page.locator("article.hit").first.locator("h3.citation").inner_text()
+    assert "Kommunfullmäktige, protokoll 2025-06-12, § 353" in heading
+
+
+def test_the_matter_view_shows_the_path_in_date_order(page: Any) -> None:
     page.get_by_role("tab", name="Ärenden").click()
-    page.get_by_label("Ärendenummer").fill("bun/2023:206")
+    page.get_by_label("Ärendenummer").fill("SLK-2024-00704")
     page.get_by_role("button", name="Visa ärendet").click()
     page.wait_for_selector("section.matter-view", timeout=30_000)
-    text = page.locator("section.matter-view").inner_text()
-    assert "BUN/2023:206" in text and "7 ja, 2 nej, 2 avstår" in text and "Natalia Engstedt (SD)" in text
+    steps = page.locator("li.appearance > strong").all_inner_texts()
+    assert [s.split(" · ")[0] for s in steps] == ["2024-12-11", "2025-01-15", "2025-06-12"]
+    page.screenshot(path=str(SCREENSHOTS / "arenden.png"), full_page=True)
+
+
+def test_a_hit_opens_its_protocol_at_the_paragraph(page: Any) -> None:
+    ask(page, "Vad beslutades i ärende SLK-2024-00704?")
+    with page.expect_popup() as popup:
+        page.locator("article.hit").first.locator("a.open").click()
+    protocol = popup.value
+    protocol.wait_for_load_state()
+    assert protocol.url.endswith("#p-345")
+    assert protocol.locator("section#p-345 mark").count() == 1
+    page.get_by_role("tab", name="Protokoll").click()
+    page.wait_for_selector("table", timeout=30_000)
+    page.screenshot(path=str(SCREENSHOTS / "protokoll.png"), full_page=True)
+
+
+def test_markup_in_a_protocol_runs_nothing(browser: Any, tmp_path: Path) -> None:
+    from app.search import Searcher
+    from indexer.build import build_index
+    from indexer.index.store import load_index
+    from tests.conftest import FakeEmbedder
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "evil.txt").write_text(
+        'Kommunstyrelsen\nProtokoll 2025-01-01\n\n§ 1 Ärende <img src=x onerror="window.pwned=1">\n\n'
+        "Beslut\n\nText <script>window.pwned=2</script> om skolor <b>fet</b>.\n",
+        encoding="utf-8",
+    )
+    embedder = FakeEmbedder()
+    build_index(corpus, tmp_path / "idx", embedder)
+    port = _free_port()
+    app = serve(
+        Searcher(load_index(tmp_path / "idx"), embedder), "127.0.0.1", port, prevent_thread_lock=True, quiet=True
+    )
+    try:
+        page = browser.new_page()
+        page.goto(f"http://127.0.0.1:{port}/")
+        ask(page, "skolor")
+        page.locator("article.hit").first.locator("summary").last.click()
+        with page.expect_popup() as popup:
+            page.locator("article.hit").first.locator("a.open").click()
+        popup.value.wait_for_load_state()
+        for p in (page, popup.value):
+            assert p.evaluate("window.pwned === undefined")
+            assert p.locator("img[onerror], script:text('pwned')").count() == 0
+        assert "<script>window.pwned=2</script>" in page.locator("article.hit").first.inner_text()
+    finally:
+        app.close()
+
+
+def test_a_phone_has_no_horizontal_scroll(browser: Any, page_url: str) -> None:
+    context = browser.new_context(viewport={"width": PHONE_WIDTH, "height": 844})
+    page = context.new_page()
+    page.goto(page_url)
+    ask(page, "Vad beslutades om motionen om allvarsamtal?")
+    page.locator("article.hit").first.locator("summary").last.click()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    page.screenshot(path=str(SCREENSHOTS / "telefon.png"), full_page=False)
+    context.close()
+    assert width <= PHONE_WIDTH
+
+
+def test_an_empty_question_is_a_swedish_message(page: Any) -> None:
+    page.get_by_role("button", name="Sök").click()
+    page.get_by_text("Skriv en fråga.").first.wait_for(timeout=30_000)

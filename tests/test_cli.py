@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 import indexer.model.embed
-from app.cli import ASK_KEYS, JSON_KEYS, main
+from app.cli import main
+from app.contract import ASK_KEYS, JSON_KEYS
 from tests.conftest import FakeEmbedder
 
 

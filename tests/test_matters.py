@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 import indexer.model.embed
-from app.cli import JSON_KEYS, main
+from app.cli import main
+from app.contract import JSON_KEYS
 from app.matters import APPEARANCE_KEYS, LIST_KEYS, MATTER_KEYS, find_matters, list_matters, matter_json
 from app.search import Searcher
 from indexer.errors import QueryError

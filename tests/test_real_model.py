@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import JSON_KEYS, main
+from app.cli import main
+from app.contract import JSON_KEYS
 from app.evaluate import evaluate, load_questions, recall_at
 from tests.conftest import CORPUS, DEV_QUESTIONS, ROOT
 
@@ -30,12 +31,9 @@ def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture(scope="module")
-def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("real") / "index"
-    result = run_cli("index", str(CORPUS), "--index", str(path))
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert "Indexed 18 files, 644 paragraphs" in result.stdout
-    return path
+def index_dir(real_index: Path) -> Path:
+    """The session's index of the corpus with the real model, built by `protokoll index` (conftest)."""
+    return real_index
 
 
 def search_json(index_dir: Path, question: str, k: int = 5) -> list[dict[str, object]]:

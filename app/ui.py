@@ -288,7 +288,7 @@ def build_app(searcher: Searcher | LiveSearcher) -> Any:
         app.load(handlers.protocols, outputs=listing, api_visibility="private")
         app.load(handlers.about, outputs=about, api_visibility="private")
         for endpoint in (handlers.api.search, handlers.api.ask, handlers.api.matter):
-            gr.api(_gradio_errors(endpoint), api_name=endpoint.__name__)  # type: ignore[attr-defined]
+            gr.api(_gradio_errors(endpoint), api_name=endpoint.__name__, queue=False)  # type: ignore[attr-defined]
     return app
 
 

@@ -70,7 +70,7 @@ def serve_first_answer_seconds(index: Path, question: str) -> float:
             except OSError:
                 time.sleep(0.05)
         client = Client(f"http://127.0.0.1:{port}/", verbose=False)
-        client.predict(question, 5, api_name="/on_search")
+        client.predict(question, 5, api_name="/search")
         return time.perf_counter() - started
     finally:
         server.terminate()

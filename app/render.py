@@ -131,22 +131,26 @@ def is_relevant(hit: Hit, best: Hit) -> bool:
 
 def render_hits(hits: Sequence[Hit], fold: bool = True, numbers: Sequence[int] | None = None) -> str:
     """Hits in the order given; `numbers` are their markers (default 1, 2, …: marker n is the answer's
-    citation n). Hits on a matter already shown become one line under it; with `fold`, hits judged
-    unrelated go under "Mindre relevanta träffar"."""
+    citation n). Hits on a matter already shown become one line under that matter's first hit; with
+    `fold`, hits judged unrelated go under "Mindre relevanta träffar"."""
     if not hits:
         return ""
-    shown: dict[tuple[str, str], int] = {}
-    main: list[str] = []
-    less: list[str] = []
+    groups: list[tuple[int, Hit, list[str]]] = []  # (marker, first hit of a matter, the others' lines)
+    by_matter: dict[tuple[str, str], list[str]] = {}
     for n, hit in zip(numbers or range(1, len(hits) + 1), hits):
         key = (hit.matter or "", hit.organisation)
-        if hit.matter and key in shown:
-            main.append(render_same_matter(hit, n))
+        if hit.matter and key in by_matter:
+            by_matter[key].append(render_same_matter(hit, n))
             continue
+        members: list[str] = []
         if hit.matter:
-            shown[key] = n
+            by_matter[key] = members
+        groups.append((n, hit, members))
+    main: list[str] = []
+    less: list[str] = []
+    for n, hit, members in groups:
         target = main if not fold or hit is hits[0] or is_relevant(hit, hits[0]) else less
-        target.append(render_hit(hit, n))
+        target.append(render_hit(hit, n) + "".join(members))
     out = '<section class="hits"><h2>Källor</h2>' + "\n".join(main)
     if less:
         out += '<details class="less-relevant"><summary>Mindre relevanta träffar</summary>' + "\n".join(less)

@@ -178,3 +178,14 @@ def test_an_answer_renders_its_confident_state() -> None:
     answer = Answer("x", False, "fact", (), (Part("Jag hittar inget i protokollen om <x>."),))
     page = render_answer(answer)
     assert "inte svara" in page and "&lt;x&gt;" in page and "<x>" not in page
+
+
+def test_a_same_matter_line_stands_under_its_own_matter() -> None:
+    a1 = hit(rank=1, file="a1.txt", matter="A-1", score=10.0)
+    b1 = hit(rank=2, file="b1.txt", matter="B-1", score=10.0)
+    b2 = hit(rank=3, file="b2.txt", matter="B-1", score=10.0)
+    a2 = hit(rank=4, file="a2.txt", matter="A-1", score=10.0)
+    page = render_hits([a1, b1, b2, a2])
+    order = [int(n) for n in re.findall(r'id="hit-(\d+)"', page)]
+    assert order == [1, 4, 2, 3]
+    assert page.count('class="hit same-matter"') == 2

@@ -158,13 +158,6 @@ def render_hits(hits: Sequence[Hit], fold: bool = True, numbers: Sequence[int] |
     return out + "</section>"
 
 
-def render_results(question: str, hits: Sequence[Hit]) -> str:
-    """A plain search's hits, or a message when there are none."""
-    if not hits:
-        return f"<p>Inga träffar för <em>{esc(question)}</em>.</p>"
-    return render_hits(hits, fold=False)
-
-
 def render_matter(data: dict[str, Any]) -> str:
     """A matter's path (`matter --json`): each meeting with its outcome, decision, votes and reservations."""
     rows = []

@@ -22,7 +22,7 @@ from app.protocol_page import (
     render_protocol,
     render_protocol_list,
 )
-from app.render import message, render_answer, render_hits, render_matter, render_results
+from app.render import message, render_answer, render_hits, render_matter
 from indexer.errors import IndexMissingError, ProtokollError, QueryError
 
 if TYPE_CHECKING:
@@ -141,16 +141,6 @@ class Handlers:
         asked = resolved if resolved != question else None
         return render_answer(answer, asked) + shown, history
 
-    def search(self, question: str, k: float = 5) -> str:
-        """Hits only (no answer), for callers that want the list."""
-        import gradio as gr
-
-        try:
-            hits = self.searcher().search(question or "", k=int(k))
-        except QueryError:
-            raise gr.Error("Skriv en fråga.") from None
-        return render_results(question, hits)
-
     def matter(self, written: str) -> str:
         """A case number's path across meetings; bad input is a Swedish message."""
         import gradio as gr
@@ -230,15 +220,6 @@ def _gradio_errors(endpoint: Callable[..., Any]) -> Callable[..., Any]:
             raise gr.Error(str(error)) from None
 
     return call
-
-
-def search_handler(searcher: Searcher | LiveSearcher, question: str, k: float = 5) -> str:
-    """Hits for a question as HTML (kept for callers of the earlier page)."""
-    return Handlers(searcher).search(question, k)
-
-
-def matter_handler(searcher: Searcher | LiveSearcher, written: str) -> str:
-    return Handlers(searcher).matter(written)
 
 
 def build_app(searcher: Searcher | LiveSearcher) -> Any:

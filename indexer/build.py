@@ -12,7 +12,7 @@ import numpy as np
 
 from indexer.chunk import ChunkSettings, chunk_protocol
 from indexer.errors import IndexMismatchError, ProtocolParseError
-from indexer.index.store import SCHEMA_VERSION, read_chunks, read_manifest, read_vectors, write_index
+from indexer.index.store import SCHEMA_VERSION, build_lock, read_chunks, read_manifest, read_vectors, write_index
 from indexer.model.embed import Embedder
 from indexer.models import BuildReport, Chunk, FileProblem, Protocol
 from indexer.parse.protocol import parse_protocol
@@ -69,8 +69,20 @@ def build_index(
     """Index a corpus folder into `index_dir`, re-embedding only chunks whose text is new.
 
     The new index replaces the old one only once it is complete. Raises ProtokollError when
-    nothing could be indexed (no files, or every file broken): the old index then stays.
+    nothing could be indexed (no files, or every file broken): the old index then stays; and
+    IndexBusyError when another run is building the same index.
     """
+    with build_lock(index_dir):
+        return _build(corpus_dir, index_dir, embedder, settings, progress)
+
+
+def _build(
+    corpus_dir: Path,
+    index_dir: Path,
+    embedder: Embedder,
+    settings: ChunkSettings | None,
+    progress: Progress | None,
+) -> BuildReport:
     started = time.perf_counter()
     settings = settings or ChunkSettings()
     protocols, hashes, errors = parse_corpus(corpus_dir)

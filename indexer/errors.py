@@ -23,3 +23,7 @@ class IndexMismatchError(ProtokollError, RuntimeError):
 
 class QueryError(ProtokollError, ValueError):
     """A question that cannot be searched (empty, or only whitespace)."""
+
+
+class IndexBusyError(ProtokollError, RuntimeError):
+    """Another run is building the same index; the message names its pid."""

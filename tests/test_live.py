@@ -9,6 +9,7 @@ from pathlib import Path
 from app.live import LiveSearcher
 from app.search import Searcher
 from indexer.build import build_index
+from indexer.errors import IndexBusyError
 from indexer.index.store import current_version, load_index, read_manifest
 from tests.conftest import FakeEmbedder
 
@@ -108,18 +109,21 @@ def test_builds_swapping_at_once_leave_a_whole_index(corpus_copy: Path, tmp_path
     path = tmp_path / "idx"
     build_index(corpus_copy, path, FakeEmbedder())
     errors: list[BaseException] = []
+    built: list[str] = []
 
     def build() -> None:
         try:
             build_index(corpus_copy, path, FakeEmbedder())
+            built.append(os.readlink(path))
         except BaseException as error:  # any failure is what this test looks for
             errors.append(error)
 
-    for _round in range(2):  # without the swap lock, a build's new version was removed as "old" by another
+    for _round in range(2):  # without the locks, a build's new version was removed as "old" by another
         builders = [threading.Thread(target=build) for _ in range(4)]
         for builder in builders:
             builder.start()
         for builder in builders:
             builder.join()
-    assert errors == []
+    # The build lock lets one run at a time through; the others are refused, never half done.
+    assert built and all(isinstance(e, IndexBusyError) for e in errors), errors
     assert Path(os.path.realpath(path)).is_dir() and load_index(path).tables.n_paragraphs == 644

@@ -22,7 +22,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 
-from indexer.errors import IndexMismatchError, IndexMissingError
+from indexer.errors import IndexBusyError, IndexMismatchError, IndexMissingError
 from indexer.index.identifiers import IdentifierIndex, build_identifiers
 from indexer.index.keyword import KeywordIndex, build_keyword_index
 from indexer.index.matters import MatterIndex, build_matters
@@ -218,6 +218,36 @@ def _fsync_dir(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+@contextmanager
+def build_lock(path: Path) -> Iterator[None]:
+    """One build of an index at a time: a second `protokoll index` on the same index is refused with the
+    holder's pid instead of embedding in parallel and overwriting the first one's work. The lock is an
+    flock on `.NAME.build.lock` beside the index, which dies with its process: the pid left in the file
+    by a killed run is overwritten by the next run, never obeyed."""
+    path = Path(os.path.abspath(path))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.parent / f".{path.name}.build.lock", "a+") as lock:
+        try:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.seek(0)
+            holder = lock.read().strip() or "unknown"
+            raise IndexBusyError(
+                f"{path}: another protokoll index run (pid {holder}) is building this index; "
+                "wait for it to finish, or stop it and run again"
+            ) from None
+        try:
+            lock.seek(0)
+            lock.truncate()
+            lock.write(f"{os.getpid()}\n")
+            lock.flush()
+            yield
+        finally:
+            lock.seek(0)
+            lock.truncate()
+            fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
 
 
 @contextmanager

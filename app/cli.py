@@ -1,4 +1,4 @@
-"""The `protokoll` command line: index, search, ask, eval, matter, matters, serve. Thin: parsing flags and printing."""
+"""The `protokoll` command line: index, search, ask, eval, matter, matters, check, serve. Thin: flags and printing."""
 
 from __future__ import annotations
 
@@ -64,6 +64,10 @@ def build_parser() -> argparse.ArgumentParser:
     matter.add_argument("--organisation", metavar="ORG", help="which organisation's matter, when several use it")
     matter.add_argument("--json", action="store_true", help="print the matter as JSON")
     _common(matter)
+
+    check = sub.add_parser("check", help="verify an index: files, counts, chunks, matters; and what changed since")
+    check.add_argument("--corpus", help="also say which files of this folder changed since the build")
+    _common(check)
 
     matters = sub.add_parser("matters", help="list matters: case number, title, dates, latest outcome")
     matters.add_argument("--outcome", help="only matters whose latest outcome is this (bifall, avslag, förslag, …)")
@@ -370,6 +374,18 @@ def run_matters(settings: Settings, filters: Filters, outcome: str | None, as_js
     return 0
 
 
+def run_check(settings: Settings, corpus: str | None) -> int:
+    from indexer.index.check import check_index
+
+    report = check_index(settings.index_dir, Path(corpus) if corpus else None)
+    if report.summary:
+        print(report.summary)
+    for problem in report.problems:
+        print(f"problem: {problem}", file=sys.stderr)
+    print("OK" if report.ok else f"{len(report.problems)} problem(s)")
+    return 0 if report.ok else 1
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "index": lambda a, s: run_index(Path(a.corpus), s),
     "search": lambda a, s: run_search(a.question, s, a.k, a.json, _filters_of(a)),
@@ -377,6 +393,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "eval": lambda a, s: run_eval(Path(a.questions), s, a.json, a.misses),
     "matter": lambda a, s: run_matter(a.id, s, a.json, a.organisation),
     "matters": lambda a, s: run_matters(s, _filters_of(a), a.outcome, a.json),
+    "check": lambda a, s: run_check(s, a.corpus),
     "serve": lambda a, s: run_serve(s, a.host, a.port, Path(a.corpus), a.mcp),
 }
 """Each subcommand's runner, given the parsed arguments and settings; returns the exit code."""

@@ -14,6 +14,7 @@ import os
 import shutil
 import tempfile
 import uuid
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
@@ -331,7 +332,8 @@ def load_index(path: Path, expected_model: str | None = None) -> StoredIndex:
         paragraphs = ParagraphStore(open(real / PARAGRAPHS, "rb"), arrays["paragraph_offsets"])  # noqa: SIM115
         identifiers = IdentifierIndex.load(real / IDENTIFIERS)
         matters = MatterIndex.load(real)
-    except (OSError, ValueError, TypeError, KeyError, RuntimeError) as error:
+    except (OSError, ValueError, TypeError, KeyError, RuntimeError, zipfile.BadZipFile, EOFError) as error:
+        # A truncated .npz is a BadZipFile (not an OSError); a cut pickle or array an EOFError.
         raise IndexMismatchError(f"{path}: broken index files ({error}); rebuild the index") from None
     problem = _inconsistency(manifest, vectors, tables, keyword, paragraphs, len(protocols))
     if problem:

@@ -12,7 +12,15 @@ import numpy as np
 
 from indexer.chunk import ChunkSettings, chunk_protocol
 from indexer.errors import IndexMismatchError, ProtocolParseError
-from indexer.index.store import SCHEMA_VERSION, build_lock, read_chunks, read_manifest, read_vectors, write_index
+from indexer.index.store import (
+    SCHEMA_VERSION,
+    build_lock,
+    read_chunks,
+    read_manifest,
+    read_vectors,
+    remove_stale_builds,
+    write_index,
+)
 from indexer.model.embed import Embedder
 from indexer.models import BuildReport, Chunk, FileProblem, Protocol
 from indexer.parse.protocol import parse_protocol
@@ -73,6 +81,7 @@ def build_index(
     IndexBusyError when another run is building the same index.
     """
     with build_lock(index_dir):
+        remove_stale_builds(index_dir)
         return _build(corpus_dir, index_dir, embedder, settings, progress)
 
 

@@ -27,3 +27,7 @@ class QueryError(ProtokollError, ValueError):
 
 class IndexBusyError(ProtokollError, RuntimeError):
     """Another run is building the same index; the message names its pid."""
+
+
+class IndexWriteError(ProtokollError, OSError):
+    """The index could not be written (disk full, no permission); the previous index is unchanged."""

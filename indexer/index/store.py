@@ -23,7 +23,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 
-from indexer.errors import IndexBusyError, IndexMismatchError, IndexMissingError
+from indexer.errors import IndexBusyError, IndexMismatchError, IndexMissingError, IndexWriteError
 from indexer.index.identifiers import IdentifierIndex, build_identifiers
 from indexer.index.keyword import KeywordIndex, build_keyword_index
 from indexer.index.matters import MatterIndex, build_matters
@@ -155,12 +155,20 @@ def write_index(
     if len(vectors) != len(chunks):
         raise ValueError(f"{len(vectors)} vectors for {len(chunks)} chunks")
     path = Path(os.path.abspath(path))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}{BUILD_MARK}", dir=path.parent))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}{BUILD_MARK}", dir=path.parent))
+    except OSError as error:
+        raise IndexWriteError(
+            f"{path}: cannot write the index here ({error}); the previous index is unchanged"
+        ) from None
     try:
         tables = build_tables(protocols, chunks)
         spec = index_spec(len(chunks))
-        faiss.write_index(build_vector_index(vectors, int(manifest["dimension"]), spec), str(tmp / VECTORS))
+        # Serialised by FAISS, written by Python: a full disk is an OSError with its errno, not a FAISS abort.
+        (tmp / VECTORS).write_bytes(
+            faiss.serialize_index(build_vector_index(vectors, int(manifest["dimension"]), spec)).tobytes()
+        )
         with open(tmp / CHUNKS, "w", encoding="utf-8") as out:
             for chunk in chunks:
                 out.write(json.dumps(asdict(chunk), ensure_ascii=False) + "\n")
@@ -185,9 +193,24 @@ def write_index(
         with _swap_lock(path):
             os.rename(tmp, version)
             _swap_link(version, path)
+    except OSError as error:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise IndexWriteError(
+            f"{path}: the index could not be written ({error}); the previous index is unchanged"
+        ) from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def remove_stale_builds(path: Path) -> list[Path]:
+    """Remove the half-written build folders (`.NAME.build-*`) that killed runs left beside the index.
+    Only safe under `build_lock`: then no other build of this index is writing one."""
+    path = Path(os.path.abspath(path))
+    stale = sorted(path.parent.glob(f".{path.name}{BUILD_MARK}*")) if path.parent.is_dir() else []
+    for folder in stale:
+        shutil.rmtree(folder, ignore_errors=True)
+    return stale
 
 
 def _write_paragraphs(file: Path, protocols: list[Protocol]) -> NDArray[np.int64]:
@@ -228,8 +251,12 @@ def build_lock(path: Path) -> Iterator[None]:
     flock on `.NAME.build.lock` beside the index, which dies with its process: the pid left in the file
     by a killed run is overwritten by the next run, never obeyed."""
     path = Path(os.path.abspath(path))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path.parent / f".{path.name}.build.lock", "a+") as lock:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lock = open(path.parent / f".{path.name}.build.lock", "a+")  # noqa: SIM115  (closed below)
+    except OSError as error:
+        raise IndexWriteError(f"{path}: cannot write the index here ({error})") from None
+    with lock:
         try:
             fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

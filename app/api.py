@@ -7,7 +7,9 @@ offers as MCP tools. Bad input raises QueryError with a Swedish message; the UI 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from app.contract import answer_to_json, hit_to_json
@@ -19,6 +21,31 @@ if TYPE_CHECKING:
 
 MAX_K = 50
 """At most 50 hits a call: a page of results, not a dump of the archive."""
+MAX_IN_FLIGHT = 8
+"""Questions answered at once by one server: a search is CPU-bound (~50 ms on one of this machine's two
+cores), so more at once only makes each slower; the others wait their turn."""
+BUSY_WAIT_S = 10.0
+"""How long a question waits for its turn before the server says it is busy: at 8 in flight and ~50 ms
+each, 10 s is a queue of some 1,600 questions, an overload, not a burst (bench/load.py)."""
+BUSY = "Servern är upptagen just nu – försök igen om en stund. / The server is busy: try again shortly."
+
+
+class Gate:
+    """At most MAX_IN_FLIGHT questions at once; a question that waits BUSY_WAIT_S is told to try again
+    (QueryError with BUSY) instead of piling up behind an overload."""
+
+    def __init__(self, in_flight: int = MAX_IN_FLIGHT, wait_s: float = BUSY_WAIT_S) -> None:
+        self._slots = threading.BoundedSemaphore(in_flight)
+        self.wait_s = wait_s
+
+    @contextmanager
+    def turn(self) -> Iterator[None]:
+        if not self._slots.acquire(timeout=self.wait_s):
+            raise QueryError(BUSY)
+        try:
+            yield
+        finally:
+            self._slots.release()
 
 
 def filters_of(
@@ -46,8 +73,9 @@ def _k(k: float | int | None, default: int) -> int:
 class Api:
     """The endpoints over the searcher `current()` returns at each call (a rebuilt index is picked up)."""
 
-    def __init__(self, current: Callable[[], Searcher]) -> None:
+    def __init__(self, current: Callable[[], Searcher], gate: Gate | None = None) -> None:
         self.current = current
+        self.gate = gate or Gate()
 
     def search(
         self,
@@ -72,7 +100,8 @@ class Api:
             organisation: bara denna organisation / only this organisation, e.g. "Göteborgs Stad"
         """
         filters = filters_of(body, organisation, date_from, date_to, decisions_only)
-        hits = self.current().search(question or "", k=_k(k, 10), filters=filters)
+        with self.gate.turn():
+            hits = self.current().search(question or "", k=_k(k, 10), filters=filters)
         return [hit_to_json(h) for h in hits]
 
     def ask(
@@ -101,7 +130,8 @@ class Api:
         from app.answer import Answerer
 
         filters = filters_of(body, organisation, date_from, date_to, decisions_only)
-        answer = Answerer(self.current()).answer(question or "", filters, _k(k, 5))
+        with self.gate.turn():
+            answer = Answerer(self.current()).answer(question or "", filters, _k(k, 5))
         return answer_to_json(answer)
 
     def matter(self, matter_id: str) -> dict[str, object]:

@@ -125,7 +125,8 @@ class Handlers:
             if searcher.paragraphs_allowed(filters) == 0:
                 return message("Inga paragrafer matchar filtren. Ta bort något filter och försök igen."), history
             resolved = resolve(searcher, question, history)
-            answer = Answerer(searcher).answer(resolved, filters, int(k))
+            with self.api.gate.turn():
+                answer = Answerer(searcher).answer(resolved, filters, int(k))
         except QueryError as error:
             raise gr.Error(str(error)) from None
         if not answer.citations:

@@ -91,3 +91,15 @@ def test_serve_refuses_a_network_host_without_login(
     monkeypatch.delenv("PROTOKOLL_AUTH", raising=False)
     assert main(["serve", "--host", "0.0.0.0"]) == 1
     assert "PROTOKOLL_AUTH" in capsys.readouterr().err
+
+
+def test_an_overload_is_told_to_try_again(searcher: Searcher) -> None:
+    from app.api import BUSY, Gate
+
+    gate = Gate(in_flight=1, wait_s=0.05)
+    api = Api(lambda: searcher, gate)
+    with gate.turn():  # the one slot is taken
+        with pytest.raises(QueryError) as busy:
+            api.search("balanskontot", 3)
+        assert str(busy.value) == BUSY and "försök igen" in BUSY
+    assert len(api.search("balanskontot", 3)) == 3  # the slot is free again

@@ -99,6 +99,7 @@ def test_help_lists_every_command_without_loading_the_heavy_libraries() -> None:
         "eval",
         "matter",
         "matters",
+        "check",
         "serve",
     }
     assert result.stdout.strip().endswith("[]"), result.stdout[-200:]

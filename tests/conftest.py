@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import os
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator, Sequence
@@ -22,6 +25,18 @@ CORPUS = ROOT / "corpus"
 DEV_QUESTIONS = ROOT / "tests" / "eval" / "dev.jsonl"
 
 
+@functools.lru_cache(maxsize=50_000)
+def _hashed_vector(text: str, dimension: int) -> NDArray[np.float32]:
+    """Words hashed into `dimension` buckets, normalised. A pure function of the text, so kept across the
+    session's many builds of the corpus (each would hash the same 2,625 chunks again)."""
+    vector = np.zeros(dimension, dtype=np.float32)
+    for word in re.findall(r"\w+", text.lower()):
+        digest = hashlib.blake2b(word[:6].encode(), digest_size=4).digest()
+        vector[int.from_bytes(digest, "little") % dimension] += 1.0
+    norm = float(np.linalg.norm(vector))
+    return vector / norm if norm else vector
+
+
 class FakeEmbedder:
     """Hashes words into a small normalised vector: fast, deterministic, and similar texts are close."""
 
@@ -32,12 +47,7 @@ class FakeEmbedder:
         self.documents_embedded = 0
 
     def _vector(self, text: str) -> NDArray[np.float32]:
-        vector = np.zeros(self.dimension, dtype=np.float32)
-        for word in re.findall(r"\w+", text.lower()):
-            digest = hashlib.blake2b(word[:6].encode(), digest_size=4).digest()
-            vector[int.from_bytes(digest, "little") % self.dimension] += 1.0
-        norm = float(np.linalg.norm(vector))
-        return vector / norm if norm else vector
+        return _hashed_vector(text, self.dimension).copy()
 
     def embed_documents(self, texts: Sequence[str], batch_size: int = 32) -> NDArray[np.float32]:
         self.documents_embedded += len(texts)
@@ -76,6 +86,24 @@ def corpus_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("corpus-index") / "idx"
     build_index(CORPUS, path, FakeEmbedder())
     return path
+
+
+@pytest.fixture(scope="session")
+def fake_model_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The corpus indexed once per session as `protokoll index --model fake` would (read-only: copy it)."""
+    path = tmp_path_factory.mktemp("fake-model-index") / "idx"
+    build_index(CORPUS, path, FakeEmbedder("fake"))
+    return path
+
+
+@pytest.fixture
+def index_copy(fake_model_index: Path, tmp_path: Path) -> Path:
+    """A writable copy of the session's `--model fake` index, linked as `tmp_path/idx` like a build links
+    it: for tests that need an index, not a build (a build of the corpus takes ~2 s, a copy ~0.05 s)."""
+    version = Path(os.path.realpath(fake_model_index))
+    shutil.copytree(version, tmp_path / version.name)
+    os.symlink(version.name, tmp_path / "idx")
+    return tmp_path / "idx"
 
 
 @pytest.fixture(scope="session")

@@ -9,16 +9,12 @@ from pathlib import Path
 import pytest
 
 from app.cli import main
-from indexer.build import build_index
 from indexer.index.check import check_index
-from tests.conftest import FakeEmbedder
 
 
 @pytest.fixture
-def built(corpus_copy: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "idx"
-    build_index(corpus_copy, path, FakeEmbedder())
-    return path
+def built(index_copy: Path) -> Path:
+    return index_copy
 
 
 def version(path: Path) -> Path:

@@ -37,10 +37,8 @@ def test_index_then_search_json(corpus_copy: Path, tmp_path: Path, capsys: pytes
         assert isinstance(hit["paragraph"], str) and hit["quote"] in hit["text"]
 
 
-def test_readable_search_output(corpus_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    idx = str(tmp_path / "idx")
-    main(["index", str(corpus_copy), "--index", idx, "--model", "fake"])
-    capsys.readouterr()
+def test_readable_search_output(index_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    idx = str(index_copy)
     assert main(["search", "balanskontot", "--index", idx, "--model", "fake", "-k", "2"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("1. ") and "protokoll 20" in out and "»" in out
@@ -105,10 +103,8 @@ def test_help_lists_every_command_without_loading_the_heavy_libraries() -> None:
     assert result.stdout.strip().endswith("[]"), result.stdout[-200:]
 
 
-def test_search_filters_from_flags(corpus_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    idx = str(tmp_path / "idx")
-    assert main(["index", str(corpus_copy), "--index", idx, "--model", "fake"]) == 0
-    capsys.readouterr()
+def test_search_filters_from_flags(index_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    idx = str(index_copy)
     args = ["search", "skola", "--index", idx, "--model", "fake", "-k", "5", "--json"]
     assert (
         main([*args, "--body", "Kommunfullmäktige", "--from", "2025-06-01", "--to", "2025-12-31", "--decisions-only"])
@@ -128,16 +124,13 @@ def test_search_filters_from_flags(corpus_copy: Path, tmp_path: Path, capsys: py
     assert "Regeringen" in err and "Kommunstyrelsen" in err and "Traceback" not in err
 
 
-def test_searcher_loads_the_stored_keyword_index(
-    corpus_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_searcher_loads_the_stored_keyword_index(index_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import bm25s
 
     from app.cli import open_searcher
     from app.config import Settings
 
-    idx = tmp_path / "idx"
-    assert main(["index", str(corpus_copy), "--index", str(idx), "--model", "fake"]) == 0
+    idx = index_copy
 
     def no_rebuild(*args: object, **kwargs: object) -> None:
         raise AssertionError("the keyword index was rebuilt at search time")
@@ -148,11 +141,8 @@ def test_searcher_loads_the_stored_keyword_index(
 
 
 @pytest.fixture
-def built(corpus_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
-    idx = str(tmp_path / "idx")
-    assert main(["index", str(corpus_copy), "--index", idx, "--model", "fake"]) == 0
-    capsys.readouterr()
-    return idx
+def built(index_copy: Path) -> str:
+    return str(index_copy)
 
 
 def test_ask_json_contract(built: str, capsys: pytest.CaptureFixture[str]) -> None:

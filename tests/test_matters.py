@@ -120,14 +120,9 @@ def test_list_matters_filters_by_body_date_and_outcome(searcher: Searcher) -> No
 
 
 @pytest.fixture
-def built(
-    corpus_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> str:
+def built(index_copy: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setattr(indexer.model.embed, "SentenceTransformerEmbedder", FakeEmbedder)
-    idx = str(tmp_path / "idx")
-    assert main(["index", str(corpus_copy), "--index", idx, "--model", "fake"]) == 0
-    capsys.readouterr()
-    return idx
+    return str(index_copy)
 
 
 def test_cli_matter_json_text_and_errors(built: str, capsys: pytest.CaptureFixture[str]) -> None:

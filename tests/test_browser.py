@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,7 @@ import pytest
 from app.cli import open_searcher
 from app.config import Settings
 from app.ui import serve
-from tests.conftest import DEV_QUESTIONS, ROOT
+from tests.conftest import DEV_QUESTIONS, ROOT, free_port
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = [
@@ -29,16 +28,10 @@ PHONE_WIDTH = 390
 """The narrowest common phone (iPhone 12–15): the page must not scroll sideways at this width."""
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def page_url(real_index: Path) -> Iterator[str]:
     searcher = open_searcher(Settings.from_env().with_overrides(index_dir=str(real_index)))
-    port = _free_port()
+    port = free_port()
     app = serve(searcher, "127.0.0.1", port, prevent_thread_lock=True, quiet=True)
     try:
         yield f"http://127.0.0.1:{port}/"
@@ -156,7 +149,7 @@ def test_markup_in_a_protocol_runs_nothing(browser: Any, tmp_path: Path) -> None
     )
     embedder = FakeEmbedder()
     build_index(corpus, tmp_path / "idx", embedder)
-    port = _free_port()
+    port = free_port()
     app = serve(
         Searcher(load_index(tmp_path / "idx"), embedder), "127.0.0.1", port, prevent_thread_lock=True, quiet=True
     )

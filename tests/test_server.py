@@ -4,7 +4,6 @@ schema, the protocol pages, and `serve`'s refusal to open the archive to the net
 from __future__ import annotations
 
 import json
-import socket
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -18,17 +17,12 @@ from app.contract import ASK_KEYS, JSON_KEYS
 from app.search import Searcher
 from app.ui import serve
 from indexer.errors import QueryError
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.conftest import free_port
 
 
 @pytest.fixture(scope="module")
 def base_url(searcher: Searcher) -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     app = serve(searcher, "127.0.0.1", port, prevent_thread_lock=True, quiet=True, mcp_server=True)
     try:
         yield f"http://127.0.0.1:{port}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -17,6 +19,7 @@ from indexer.index.store import (
     build_lock,
     read_chunks,
     read_manifest,
+    read_protocols,
     read_vectors,
     remove_stale_builds,
     write_index,
@@ -31,20 +34,52 @@ Progress = Callable[[int, int], None]
 """Called as progress(done, total) while chunks are embedded."""
 
 
-def parse_corpus(corpus_dir: Path) -> tuple[list[Protocol], dict[str, str], list[FileProblem]]:
-    """Read and parse every protocol file; a broken file becomes a FileProblem, not an abort."""
+@functools.lru_cache(maxsize=1)
+def parser_version() -> str:
+    """A digest of the parser's own source (indexer/parse/ and the records): a protocol parsed by other
+    code is parsed again, so a changed rule never survives in an index by reuse."""
+    digest = hashlib.sha256()
+    for path in sorted((*PARSE_PACKAGE.glob("*.py"), MODELS_FILE)):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+PARSE_PACKAGE = Path(__file__).resolve().parent / "parse"
+MODELS_FILE = Path(__file__).resolve().parent / "models.py"
+
+
+def parse_corpus(
+    corpus_dir: Path, known: dict[tuple[str, str], Protocol] | None = None
+) -> tuple[list[Protocol], dict[str, str], list[FileProblem]]:
+    """Read and parse every protocol file; a broken file becomes a FileProblem, not an abort. A file whose
+    name and content hash are in `known` (parsed by this parser for the previous index) is not parsed again."""
     protocols: list[Protocol] = []
     hashes: dict[str, str] = {}
     errors: list[FileProblem] = []
+    known = known or {}
     for path in list_protocol_files(corpus_dir):
         try:
-            protocol = parse_protocol(read_protocol_text(path), path.name)
-        except ProtocolParseError as error:
-            errors.append(FileProblem(path.name, str(error)))
+            digest = content_hash(path)
+            protocol = known.get((path.name, digest)) or parse_protocol(read_protocol_text(path), path.name)
+        except (ProtocolParseError, OSError) as error:
+            message = str(error) if isinstance(error, ProtocolParseError) else f"cannot read the file ({error})"
+            errors.append(FileProblem(path.name, message))
             continue
         protocols.append(protocol)
-        hashes[path.name] = content_hash(path)
+        hashes[path.name] = digest
     return protocols, hashes, errors
+
+
+def _reusable_protocols(index_dir: Path) -> dict[tuple[str, str], Protocol]:
+    """The previous index's protocols by (file name, content hash), when this parser wrote them."""
+    try:
+        manifest = read_manifest(index_dir)
+        if manifest is None or manifest.get("parser") != parser_version():
+            return {}
+        files = manifest.get("files", {})
+        return {(name, files[name]["sha256"]): p for name, p in read_protocols(index_dir).items() if name in files}
+    except (OSError, ValueError, RuntimeError, TypeError, KeyError, IndexMismatchError):
+        return {}  # a broken index is parsed from scratch
 
 
 def _reusable_vectors(index_dir: Path, model: str) -> dict[str, np.ndarray]:
@@ -94,7 +129,7 @@ def _build(
 ) -> BuildReport:
     started = time.perf_counter()
     settings = settings or ChunkSettings()
-    protocols, hashes, errors = parse_corpus(corpus_dir)
+    protocols, hashes, errors = parse_corpus(corpus_dir, _reusable_protocols(index_dir))
     if not protocols:
         detail = "; ".join(f"{e.file}: {e.message}" for e in errors) or "no .txt protocol files"
         raise ProtocolParseError(f"{corpus_dir}: nothing to index ({detail})")
@@ -160,6 +195,7 @@ def make_manifest(
         per_file[chunk.file]["chunks"] += 1
     return {
         "schema_version": SCHEMA_VERSION,
+        "parser": parser_version(),
         "model": model,
         "dimension": dimension,
         "chunking": settings.as_dict(),

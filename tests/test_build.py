@@ -143,3 +143,46 @@ def test_new_chunk_settings_reuse_every_unchanged_text(corpus_copy: Path, tmp_pa
     paragraph_chunks = sum(1 for c in read_chunks(index.path) if c.kind is ChunkKind.PARAGRAPH)
     assert 0 < report.embedded <= report.chunks - paragraph_chunks  # only new windows were embedded
     assert index.manifest["chunking"]["window_words"] == 40
+
+
+def test_a_rebuild_parses_only_new_or_changed_files(
+    corpus_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import indexer.build
+    from indexer.parse.protocol import parse_protocol
+    from indexer.read.text import read_protocol_text
+
+    build_index(corpus_copy, tmp_path / "idx", FakeEmbedder())
+    parsed: list[str] = []
+
+    def counting(text: str, source: str) -> object:
+        parsed.append(source)
+        return parse_protocol(text, source)
+
+    monkeypatch.setattr(indexer.build, "parse_protocol", counting)
+    build_index(corpus_copy, tmp_path / "idx", FakeEmbedder())
+    assert parsed == []  # nothing changed: every protocol comes from the index
+    changed = corpus_copy / "000_a1d265b92dc01c91.txt"
+    changed.write_text(changed.read_text(encoding="utf-8").replace("yrkesvux", "yrkesvuxen"), encoding="utf-8")
+    build_index(corpus_copy, tmp_path / "idx", FakeEmbedder())
+    assert parsed == ["000_a1d265b92dc01c91.txt"]
+    # What is reused is what a parse gives.
+    stored = read_protocols(tmp_path / "idx")
+    for name in ("Goteborg_Kommunfullmaktige_2025-06-12.txt", "Lomma_Socialnamnden_2026-05-05.txt"):
+        assert stored[name] == parse_protocol(read_protocol_text(corpus_copy / name), name)
+
+
+def test_a_changed_parser_parses_everything_again(
+    corpus_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import indexer.build
+
+    build_index(corpus_copy, tmp_path / "idx", FakeEmbedder())
+    monkeypatch.setattr(indexer.build, "parser_version", lambda: "another-parser")
+    parsed: list[str] = []
+    real = indexer.build.parse_protocol
+    monkeypatch.setattr(
+        indexer.build, "parse_protocol", lambda text, source: parsed.append(source) or real(text, source)
+    )
+    build_index(corpus_copy, tmp_path / "idx", FakeEmbedder())
+    assert len(parsed) == 18

@@ -32,7 +32,7 @@ from tests.conftest import FakeEmbedder
 
 class Slow(FakeEmbedder):
     def embed_documents(self, texts, batch_size=32):
-        time.sleep(0.02)
+        time.sleep(0.05)
         return super().embed_documents(texts, batch_size)
 
 print("started", flush=True)
@@ -82,7 +82,7 @@ def test_kill_9_at_several_points_leaves_the_old_index_answering(
     corpus, index, before = grown
     version = os.readlink(index)
     killed_at = []
-    for delay in (0.1, 0.4, 0.8, 1.2, 1.6, 2.2):  # parse, embed, write, swap: the run takes ~2 s
+    for delay in (0.05, 0.3, 0.6, 0.9, 1.3):  # parse, embed, write, swap: the run takes ~1.2 s
         build = run_slow_build(corpus, index)
         assert build.stdout is not None and build.stdout.readline().strip() == "started"
         time.sleep(delay)

@@ -12,7 +12,7 @@ import html
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from app.api import Api, filters_of
+from app.api import MAX_IN_FLIGHT, Api, filters_of
 from app.conversation import MAX_TURNS, Turn, resolve
 from app.protocol_page import (
     PROTOCOL_ROUTE,
@@ -253,7 +253,15 @@ def build_app(searcher: Searcher | LiveSearcher) -> Any:
             gr.Examples(list(EXAMPLES), inputs=question, label="Exempel")
             inputs = [question, k, organisations, bodies, date_from, date_to, decisions_only, sort, history]
             for event in (ask.click, question.submit):
-                event(handlers.ask, inputs, [results, history], api_name="ui_ask", api_visibility="private")
+                event(
+                    handlers.ask,
+                    inputs,
+                    [results, history],
+                    api_name="ui_ask",
+                    api_visibility="private",
+                    concurrency_limit=MAX_IN_FLIGHT,  # Gradio's default, 1, would serve one reader at a time
+                    concurrency_id="questions",
+                )
             clear.click(lambda: ("", [], ""), outputs=[results, history, question], api_visibility="private")
         with gr.Tab("Ärenden"):
             case = gr.Textbox(label="Ärendenummer", placeholder="SLK-2024-00704")

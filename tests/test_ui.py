@@ -189,3 +189,12 @@ def test_a_same_matter_line_stands_under_its_own_matter() -> None:
     order = [int(n) for n in re.findall(r'id="hit-(\d+)"', page)]
     assert order == [1, 4, 2, 3]
     assert page.count('class="hit same-matter"') == 2
+
+
+def test_questions_from_the_page_are_answered_side_by_side(searcher: Searcher) -> None:
+    from app.api import MAX_IN_FLIGHT
+
+    app = build_app(searcher)
+    asking = [f for f in app.fns.values() if str(f.api_name).startswith("ui_ask")]
+    assert len(asking) == 2  # the button and Enter
+    assert all(f.concurrency_limit == MAX_IN_FLIGHT and f.concurrency_id == "questions" for f in asking)

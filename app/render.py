@@ -62,11 +62,16 @@ def copy_text(hit: Hit) -> str:
     return f"{hit.citation}: »{quote}«" if quote else hit.citation
 
 
+def outcome_label(outcome: str | None, proposal_to: str | None, proposed: str | None) -> str:
+    """`avslag`, or `förslag till Kommunfullmäktige: avslag` for a proposal (not escaped)."""
+    if proposal_to:
+        return f"förslag till {proposal_to}: {proposed or '–'}"
+    return outcome or "–"
+
+
 def step_label(step: MatterStep) -> str:
     """`2025-01-15 · Kommunstyrelsen · § 29 · förslag till Kommunfullmäktige: avslag` (escaped)."""
-    outcome = step.outcome or "–"
-    if step.proposal_to:
-        outcome = f"förslag till {step.proposal_to}: {step.proposed or '–'}"
+    outcome = outcome_label(step.outcome, step.proposal_to, step.proposed)
     return " · ".join(esc(p) for p in (step.date or "odaterat", step.body, f"§ {step.paragraph}", outcome))
 
 
@@ -162,9 +167,7 @@ def render_matter(data: dict[str, Any]) -> str:
     """A matter's path (`matter --json`): each meeting with its outcome, decision, votes and reservations."""
     rows = []
     for a in data["appearances"]:
-        outcome = a["outcome"] or "–"
-        if a["proposal_to"]:
-            outcome = f"förslag till {a['proposal_to']}: {a['proposed'] or '–'}"
+        outcome = outcome_label(a["outcome"], a["proposal_to"], a["proposed"])
         details = "".join(
             f"<li>Omröstning: {v['yes']} ja, {v['no']} nej, {v['abstain']} avstår</li>" for v in a["votes"]
         ) + "".join(f"<li>Reservation: {esc(' '.join(r['text'].split()))}</li>" for r in a["reservations"])

@@ -11,7 +11,6 @@ nothing.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import socket
 import statistics
@@ -19,26 +18,21 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from pathlib import Path
+
+from api import NO_FILTERS, percentile, post  # bench/api.py, next to this script
 
 from app.config import Settings
 from app.evaluate import load_questions
 
 ROOT = Path(__file__).resolve().parent.parent
-NO_FILTERS = (None, None, None, False, None)
 START_TIMEOUT_S = 180
 
 
 def call(base: str, endpoint: str, question: str) -> object:
     """One API call (`POST /gradio_api/run/ENDPOINT`), the first output of its answer."""
     k = 10 if endpoint == "search" else 5
-    body = json.dumps({"data": [question, k, *NO_FILTERS]}).encode("utf-8")
-    request = urllib.request.Request(
-        f"{base}/gradio_api/run/{endpoint}", data=body, headers={"Content-Type": "application/json"}
-    )
-    with urllib.request.urlopen(request, timeout=120) as response:
-        return json.load(response)["data"][0]
+    return post(f"{base}/gradio_api/run/{endpoint}", question, k, *NO_FILTERS)
 
 
 def rss_kb(pid: int, field: str) -> int:
@@ -47,11 +41,6 @@ def rss_kb(pid: int, field: str) -> int:
         if line.startswith(field + ":"):
             return int(line.split()[1])
     return 0
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def start_server(index: Path) -> tuple[subprocess.Popen[bytes], str]:

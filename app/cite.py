@@ -56,9 +56,22 @@ def cite_protocol(protocol: Protocol) -> str:
     return ", ".join(parts)
 
 
+def page_label(pages: tuple[int, ...]) -> str:
+    """`s. 14`, `s. 14–15`, `s. 3, 7–8`: the physical pages, runs of consecutive pages as ranges."""
+    runs: list[list[int]] = []
+    for page in pages:
+        if runs and page == runs[-1][-1] + 1:
+            runs[-1].append(page)
+        else:
+            runs.append([page])
+    return "s. " + ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
+
+
 def cite(protocol: Protocol, paragraph: Paragraph) -> str:
-    """A citation ready to paste: organisation, body, `protokoll DATE`, § and case number."""
+    """A citation ready to paste: organisation, body, `protokoll DATE`, §, page(s) and case number."""
     citation = f"{cite_protocol(protocol)}, {paragraph_label(protocol, paragraph)}"
+    if paragraph.pages:
+        citation += f", {page_label(paragraph.pages)}"
     return f"{citation} ({paragraph.case_number})" if paragraph.case_number else citation
 
 

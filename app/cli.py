@@ -1,4 +1,5 @@
-"""The `protokoll` command line: index, search, ask, eval, matter, matters, check, serve. Thin: flags and printing."""
+"""The `protokoll` command line: index, add, search, ask, eval, matter, matters, check, serve. Thin: flags and
+printing."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,8 +20,9 @@ from indexer.models import Filters
 if TYPE_CHECKING:
     from app.answer import Answer
     from app.search import Searcher
+    from indexer.build import Progress
     from indexer.model.embed import Embedder
-    from indexer.models import Hit
+    from indexer.models import BuildReport, Hit
 
 DECISION_PREVIEW_CHARS = 300
 """`matter` prints a decision's first 300 characters; `--json` has it whole."""
@@ -34,6 +37,16 @@ def build_parser() -> argparse.ArgumentParser:
     index = sub.add_parser("index", help="build or update the index of a corpus folder")
     index.add_argument("corpus", nargs="?", default=str(DEFAULT_CORPUS), help="folder of protocols (default: corpus/)")
     _common(index)
+
+    add = sub.add_parser(
+        "add", help="copy protocol files (PDF, DOCX, HTML, text) into the index's library folder and index them"
+    )
+    add.add_argument("files", nargs="+", help="protocol files; a NAME.meta.json beside one comes along")
+    add.add_argument(
+        "--corpus", help="library folder (default: the folder the index was built from; corpus/ for a new index)"
+    )
+    add.add_argument("--replace", action="store_true", help="replace a different file of the same name")
+    _common(add)
 
     search = sub.add_parser("search", help="search the index with a question")
     search.add_argument("question", help='the question, e.g. "Vad beslutades om yrkesvux?"')
@@ -146,11 +159,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
-def run_index(corpus: Path, settings: Settings) -> int:
+@contextmanager
+def embedding_progress() -> Iterator[Progress]:
+    """A tqdm bar on stderr for the chunks a build embeds (none when nothing is embedded)."""
     from tqdm import tqdm
-
-    from indexer.build import build_index
-    from indexer.model.embed import SentenceTransformerEmbedder
 
     bar: tqdm | None = None
 
@@ -163,17 +175,72 @@ def run_index(corpus: Path, settings: Settings) -> int:
         bar.update(done - bar.n)
 
     try:
-        report = build_index(corpus, settings.index_dir, SentenceTransformerEmbedder(settings.model), progress=progress)
+        yield progress
     finally:
         if bar is not None:
             bar.close()
+
+
+def print_build(report: BuildReport, settings: Settings) -> None:
     for problem in report.warnings:
         where = "" if problem.message.startswith(problem.file) else f"{problem.file}: "
         print(f"warning: {where}{problem.message}", file=sys.stderr)
     for problem in report.errors:
         print(f"error: {problem.file}: {problem.message}", file=sys.stderr)
     print(f"{report.summary()} → {settings.index_dir}")
+
+
+def run_index(corpus: Path, settings: Settings) -> int:
+    from indexer.build import build_index
+    from indexer.model.embed import SentenceTransformerEmbedder
+
+    with embedding_progress() as progress:
+        report = build_index(corpus, settings.index_dir, SentenceTransformerEmbedder(settings.model), progress=progress)
+    print_build(report, settings)
     return 1 if report.errors else 0
+
+
+def run_add(files: list[str], settings: Settings, corpus: str | None, replace: bool) -> int:
+    from indexer.library import Incoming, add_files, library_of
+    from indexer.model.embed import SentenceTransformerEmbedder
+    from indexer.read.meta import sidecar_path
+
+    library = Path(corpus) if corpus else library_of(settings.index_dir)
+    if library is None:
+        if read_manifest_of(settings) is not None:
+            raise QueryError(
+                f"the index at {settings.index_dir} does not say which folder it was built from; give --corpus DIR"
+            )
+        library = DEFAULT_CORPUS
+    paths = [Path(f) for f in files]
+    given = {p.resolve() for p in paths}
+    # A protocol's sidecar beside it comes along unless it was named too.
+    paths += [s for p in paths if (s := sidecar_path(p)).is_file() and s.resolve() not in given]
+    with embedding_progress() as progress:
+        report = add_files(
+            [Incoming(p, p.name) for p in paths],
+            library,
+            settings.index_dir,
+            SentenceTransformerEmbedder(settings.model),
+            replace=replace,
+            progress=progress,
+        )
+    for added in report.added:
+        pages = f", {added.pages} pages" if added.pages else ""
+        print(f"added: {added.name} ({added.paragraphs} paragraphs{pages}) → {library}")
+    for name in report.unchanged:
+        print(f"unchanged: {name} (already in {library})")
+    for refused in report.refused:
+        print(f"refused: {refused.detail}", file=sys.stderr)
+    if report.build is not None:
+        print_build(report.build, settings)
+    return 1 if report.refused or (report.build and report.build.errors) else 0
+
+
+def read_manifest_of(settings: Settings) -> dict[str, Any] | None:
+    from indexer.index.store import read_manifest
+
+    return read_manifest(Path(os.path.realpath(settings.index_dir))) if settings.index_dir.exists() else None
 
 
 def open_searcher(settings: Settings, embedder: Embedder | None = None) -> Searcher:
@@ -388,6 +455,7 @@ def run_check(settings: Settings, corpus: str | None) -> int:
 
 COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "index": lambda a, s: run_index(Path(a.corpus), s),
+    "add": lambda a, s: run_add(a.files, s, a.corpus, a.replace),
     "search": lambda a, s: run_search(a.question, s, a.k, a.json, _filters_of(a)),
     "ask": lambda a, s: run_ask(a.question, s, a.k, a.json, _filters_of(a)),
     "eval": lambda a, s: run_eval(Path(a.questions), s, a.json, a.misses),

@@ -36,6 +36,8 @@ JSON_KEYS = (
     "related",
     "votes",
     "reservations",
+    "pages",
+    "ocr",
 )
 """The keys of a `search --json` hit: a contract other tools read. Add keys, never rename."""
 ASK_KEYS = ("answer", "confident", "kind", "citations", "parts")

@@ -492,5 +492,7 @@ class Searcher:
             decision=paragraph.decision,
             votes=paragraph.votes,
             reservations=paragraph.reservations,
+            pages=paragraph.pages,
+            ocr=paragraph.ocr,
             **hit_matter(self.index, pid, paragraph),
         )

@@ -107,7 +107,7 @@ def main() -> None:
     load_seconds = time.perf_counter() - started
 
     started = time.perf_counter()
-    protocols, _, _ = parse_corpus(Path(args.corpus))
+    protocols = parse_corpus(Path(args.corpus)).protocols
     parse_seconds = time.perf_counter() - started
     texts = [c.embed_text for p in protocols for c in chunk_protocol(p)]
     embedder.embed_documents(texts[:8])  # warm-up

@@ -35,7 +35,8 @@ from app.cite import (
 from indexer.index.keyword import WORD, KeywordIndex, analyze_query, analyze_tokens, build_keyword_index
 from indexer.parse.protocol import parse_protocol
 from indexer.parse.sentences import heading_spans, sentence_spans
-from indexer.read.text import list_protocol_files, read_protocol_text
+from indexer.read.files import list_protocol_files
+from indexer.read.text import read_protocol_text
 
 ROOT = Path(__file__).resolve().parent.parent
 QUOTES = ROOT / "tests/eval/quotes.jsonl"

@@ -6,6 +6,7 @@ import functools
 import hashlib
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from indexer.chunk import ChunkSettings, chunk_protocol
+from indexer.duplicates import find_duplicates
 from indexer.errors import IndexMismatchError, ProtocolParseError
 from indexer.index.store import (
     SCHEMA_VERSION,
@@ -26,8 +28,9 @@ from indexer.index.store import (
 )
 from indexer.model.embed import Embedder
 from indexer.models import BuildReport, Chunk, FileProblem, Protocol
-from indexer.parse.protocol import parse_protocol
-from indexer.read.text import content_hash, list_protocol_files, read_protocol_text
+from indexer.parse.protocol import parse_document
+from indexer.read.files import content_hash, list_protocol_files, read_document
+from indexer.read.meta import read_meta
 
 EMBED_BATCH = 32
 Progress = Callable[[int, int], None]
@@ -48,26 +51,44 @@ PARSE_PACKAGE = Path(__file__).resolve().parent / "parse"
 MODELS_FILE = Path(__file__).resolve().parent / "models.py"
 
 
-def parse_corpus(
-    corpus_dir: Path, known: dict[tuple[str, str], Protocol] | None = None
-) -> tuple[list[Protocol], dict[str, str], list[FileProblem]]:
+def parse_file(path: Path) -> Protocol:
+    """Read one protocol file of any kind (with its sidecar, if any) and parse it."""
+    return parse_document(read_document(path), path.name, read_meta(path))
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedCorpus:
+    """The protocols of a corpus folder; `hashes` of every file parsed (duplicates included), the files that
+    failed, and the names of those read this run (the rest were reused from the previous index)."""
+
+    protocols: list[Protocol]
+    hashes: dict[str, str]
+    errors: list[FileProblem]
+    read: list[str]
+
+
+def parse_corpus(corpus_dir: Path, known: dict[tuple[str, str], Protocol] | None = None) -> ParsedCorpus:
     """Read and parse every protocol file; a broken file becomes a FileProblem, not an abort. A file whose
-    name and content hash are in `known` (parsed by this parser for the previous index) is not parsed again."""
+    name and content hash are in `known` (parsed by this parser for the previous index) is not read again.
+    `hashes` covers every file read, duplicates included."""
     protocols: list[Protocol] = []
     hashes: dict[str, str] = {}
     errors: list[FileProblem] = []
+    read: list[str] = []
     known = known or {}
     for path in list_protocol_files(corpus_dir):
         try:
             digest = content_hash(path)
-            protocol = known.get((path.name, digest)) or parse_protocol(read_protocol_text(path), path.name)
+            protocol = known.get((path.name, digest)) or parse_file(path)
+            if (path.name, digest) not in known:
+                read.append(path.name)
         except (ProtocolParseError, OSError) as error:
             message = str(error) if isinstance(error, ProtocolParseError) else f"cannot read the file ({error})"
             errors.append(FileProblem(path.name, message))
             continue
         protocols.append(protocol)
         hashes[path.name] = digest
-    return protocols, hashes, errors
+    return ParsedCorpus(protocols, hashes, errors, read)
 
 
 def _reusable_protocols(index_dir: Path) -> dict[tuple[str, str], Protocol]:
@@ -116,24 +137,30 @@ def build_index(
     IndexBusyError when another run is building the same index.
     """
     with build_lock(index_dir):
-        remove_stale_builds(index_dir)
-        return _build(corpus_dir, index_dir, embedder, settings, progress)
+        return build_locked(corpus_dir, index_dir, embedder, settings, progress)
 
 
-def _build(
+def build_locked(
     corpus_dir: Path,
     index_dir: Path,
     embedder: Embedder,
-    settings: ChunkSettings | None,
-    progress: Progress | None,
+    settings: ChunkSettings | None = None,
+    progress: Progress | None = None,
 ) -> BuildReport:
+    """`build_index` for a caller that already holds the index's `build_lock` (e.g. adding files)."""
+    remove_stale_builds(index_dir)
     started = time.perf_counter()
     settings = settings or ChunkSettings()
-    protocols, hashes, errors = parse_corpus(corpus_dir, _reusable_protocols(index_dir))
+    parsed = parse_corpus(corpus_dir, _reusable_protocols(index_dir))
+    protocols, hashes, errors = parsed.protocols, parsed.hashes, parsed.errors
     if not protocols:
-        detail = "; ".join(f"{e.file}: {e.message}" for e in errors) or "no .txt protocol files"
+        detail = "; ".join(f"{e.file}: {e.message}" for e in errors) or "no protocol files (.pdf, .docx, .html, .txt)"
         raise ProtocolParseError(f"{corpus_dir}: nothing to index ({detail})")
+    duplicates = find_duplicates(protocols)
+    dropped = {d.dropped for d in duplicates}
+    protocols = [p for p in protocols if p.source not in dropped]
     warnings = [FileProblem(p.source, w) for p in protocols for w in p.warnings]
+    warnings += [FileProblem(d.dropped, d.message) for d in duplicates]
     chunks: list[Chunk] = [c for p in protocols for c in chunk_protocol(p, settings)]
 
     known = _reusable_vectors(index_dir, embedder.name)
@@ -156,12 +183,15 @@ def _build(
             progress(batch_start + len(batch), len(todo))
 
     manifest = make_manifest(embedder.name, dimension, settings, protocols, chunks, hashes)
+    manifest["corpus"] = str(corpus_dir.resolve())
+    manifest["duplicates"] = {d.dropped: {"sha256": hashes[d.dropped], "same_as": d.kept} for d in duplicates}
     write_index(index_dir, manifest, vectors, chunks, protocols)
     return BuildReport(
         files=len(protocols),
         paragraphs=sum(len(p.paragraphs) for p in protocols),
         chunks=len(chunks),
         embedded=len(todo),
+        files_read=len(parsed.read),
         reused=len(chunks) - len(todo),
         seconds=time.perf_counter() - started,
         errors=tuple(errors),

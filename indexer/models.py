@@ -78,7 +78,9 @@ class Paragraph:
     `case_number` is the ärendenummer/diarienummer (`SLK-2025-00144`, `BUN/2023:206`) or None.
     `outcome` is what the decision did (None without a decision); a `förslag` names the body it goes to
     (`proposal_to`) and the outcome it proposes (`proposed`). `votes`, `reservations` and `motions`
-    (yrkanden) are what the paragraph records of them, with offsets into `text`.
+    (yrkanden) are what the paragraph records of them, with offsets into `text`. `pages` are the 1-based
+    physical pages the paragraph stands on (empty when the file has no pages, e.g. plain text), and `ocr`
+    says some of its text was read by OCR from a page image.
     """
 
     number: str
@@ -92,6 +94,18 @@ class Paragraph:
     votes: tuple[Vote, ...] = ()
     reservations: tuple[Stance, ...] = ()
     motions: tuple[Stance, ...] = ()
+    pages: tuple[int, ...] = ()
+    ocr: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ProtocolMeta:
+    """What a sidecar `NAME.meta.json` says of a protocol (organisation, body, ISO date); a field given
+    here wins over what the parser finds in the text. None: not given."""
+
+    organisation: str | None = None
+    body: str | None = None
+    date: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +115,8 @@ class Protocol:
     `source` is the file name as in the corpus folder. `warnings` lists what the parser had to
     guess or could not find (e.g. no paragraphs: the whole text became one paragraph). `header` is
     the text before the first paragraph, page furniture removed: what questions about the meeting
-    itself (time, place, who attended) are answered and quoted from.
+    itself (time, place, who attended) are answered and quoted from. `format` is the file kind it was read
+    from ("txt", "pdf", "docx", "html") and `page_count` its physical pages (0 when unknown).
     """
 
     source: str
@@ -113,6 +128,8 @@ class Protocol:
     participants: tuple[Participant, ...] = ()
     warnings: tuple[str, ...] = ()
     header: str = ""
+    format: str = "txt"
+    page_count: int = 0
 
 
 class ChunkKind(enum.StrEnum):
@@ -176,7 +193,8 @@ class Hit:
         `matter` is the normalised case number of the paragraph's matter (None without one), `outcome` what
         the paragraph decided, `matter_appearances` how many paragraphs the matter has, `matter_path` their
         steps in date order, and `related` the steps of same-titled paragraphs of other meetings. `votes` and
-        `reservations` are the paragraph's, with offsets into `text`.
+        `reservations` are the paragraph's, with offsets into `text`. `pages` are the physical pages it
+        stands on (empty when unknown) and `ocr` says its text was read by OCR.
     """
 
     rank: int
@@ -202,6 +220,8 @@ class Hit:
     related: tuple[MatterStep, ...] = ()
     votes: tuple[Vote, ...] = ()
     reservations: tuple[Stance, ...] = ()
+    pages: tuple[int, ...] = ()
+    ocr: bool = False
 
 
 HEADER = "header"
@@ -237,7 +257,8 @@ class FileProblem:
 
 @dataclass(frozen=True, slots=True)
 class BuildReport:
-    """What an index build did: counts, time, and the files that failed or warned."""
+    """What an index build did: counts, time, and the files that failed or warned. `files_read` were read
+    and parsed this run; the other files were unchanged and reused from the previous index."""
 
     files: int
     paragraphs: int
@@ -247,11 +268,13 @@ class BuildReport:
     seconds: float
     errors: tuple[FileProblem, ...]
     warnings: tuple[FileProblem, ...]
+    files_read: int = 0
 
     def summary(self) -> str:
         return (
             f"Indexed {self.files} files, {self.paragraphs} paragraphs, {self.chunks} chunks "
-            f"({self.embedded} embedded, {self.reused} reused) in {self.seconds:.1f} s"
+            f"({self.embedded} embedded, {self.reused} reused; {self.files_read} file(s) read, the others unchanged) "
+            f"in {self.seconds:.1f} s"
             + (f"; {len(self.errors)} file(s) failed" if self.errors else "")
         )
 

@@ -81,19 +81,38 @@ def corpus_copy(tmp_path: Path) -> Path:
     return target
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _bundled_corpus_untouched() -> Iterator[None]:
+    """No test may add to, change or remove from the bundled corpus (the library folder of indexes built
+    from it): the session fails at its end if one did."""
+    before = {p.name: p.read_bytes() for p in CORPUS.iterdir() if p.is_file()}
+    yield
+    after = {p.name: p.read_bytes() for p in CORPUS.iterdir() if p.is_file()}
+    assert after == before, f"a test changed {CORPUS}: {sorted(set(after) ^ set(before))}"
+
+
 @pytest.fixture(scope="session")
-def corpus_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def session_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the corpus for the session's indexes: an index's library folder is the folder it was built
+    from, so a test adding protocols to one of them never writes into the repository."""
+    target = tmp_path_factory.mktemp("session-corpus") / "corpus"
+    shutil.copytree(CORPUS, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def corpus_index(tmp_path_factory: pytest.TempPathFactory, session_corpus: Path) -> Path:
     """An index of the whole corpus built once per session with the fake embedder (read-only)."""
     path = tmp_path_factory.mktemp("corpus-index") / "idx"
-    build_index(CORPUS, path, FakeEmbedder())
+    build_index(session_corpus, path, FakeEmbedder())
     return path
 
 
 @pytest.fixture(scope="session")
-def fake_model_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def fake_model_index(tmp_path_factory: pytest.TempPathFactory, session_corpus: Path) -> Path:
     """The corpus indexed once per session as `protokoll index --model fake` would (read-only: copy it)."""
     path = tmp_path_factory.mktemp("fake-model-index") / "idx"
-    build_index(CORPUS, path, FakeEmbedder("fake"))
+    build_index(session_corpus, path, FakeEmbedder("fake"))
     return path
 
 
@@ -114,12 +133,12 @@ def searcher(corpus_index: Path) -> Searcher:
 
 
 @pytest.fixture(scope="session")
-def real_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def real_index(tmp_path_factory: pytest.TempPathFactory, session_corpus: Path) -> Path:
     """The corpus indexed with the real model by `protokoll index` in a fresh process, once per session
     (the model tests and the browser tests share it)."""
     path = tmp_path_factory.mktemp("real") / "index"
     result = subprocess.run(
-        [sys.executable, "-m", "app", "index", str(CORPUS), "--index", str(path)],
+        [sys.executable, "-m", "app", "index", str(session_corpus), "--index", str(path)],
         capture_output=True,
         text=True,
         cwd=ROOT,

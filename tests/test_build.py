@@ -154,18 +154,19 @@ def test_a_rebuild_parses_only_new_or_changed_files(
 
     build_index(corpus_copy, tmp_path / "idx", FakeEmbedder())
     parsed: list[str] = []
+    real = indexer.build.parse_file
 
-    def counting(text: str, source: str) -> object:
-        parsed.append(source)
-        return parse_protocol(text, source)
+    def counting(path: Path) -> object:
+        parsed.append(path.name)
+        return real(path)
 
-    monkeypatch.setattr(indexer.build, "parse_protocol", counting)
-    build_index(corpus_copy, tmp_path / "idx", FakeEmbedder())
-    assert parsed == []  # nothing changed: every protocol comes from the index
+    monkeypatch.setattr(indexer.build, "parse_file", counting)
+    report = build_index(corpus_copy, tmp_path / "idx", FakeEmbedder())
+    assert parsed == [] and report.files_read == 0  # nothing changed: every protocol comes from the index
     changed = corpus_copy / "000_a1d265b92dc01c91.txt"
     changed.write_text(changed.read_text(encoding="utf-8").replace("yrkesvux", "yrkesvuxen"), encoding="utf-8")
-    build_index(corpus_copy, tmp_path / "idx", FakeEmbedder())
-    assert parsed == ["000_a1d265b92dc01c91.txt"]
+    report = build_index(corpus_copy, tmp_path / "idx", FakeEmbedder())
+    assert parsed == ["000_a1d265b92dc01c91.txt"] and report.files_read == 1
     # What is reused is what a parse gives.
     stored = read_protocols(tmp_path / "idx")
     for name in ("Goteborg_Kommunfullmaktige_2025-06-12.txt", "Lomma_Socialnamnden_2026-05-05.txt"):
@@ -180,9 +181,9 @@ def test_a_changed_parser_parses_everything_again(
     build_index(corpus_copy, tmp_path / "idx", FakeEmbedder())
     monkeypatch.setattr(indexer.build, "parser_version", lambda: "another-parser")
     parsed: list[str] = []
-    real = indexer.build.parse_protocol
+    real = indexer.build.parse_file
     monkeypatch.setattr(
-        indexer.build, "parse_protocol", lambda text, source: parsed.append(source) or real(text, source)
+        indexer.build, "parse_file", lambda path: parsed.append(path.name) or real(path)
     )
     build_index(corpus_copy, tmp_path / "idx", FakeEmbedder())
     assert len(parsed) == 18

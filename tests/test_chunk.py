@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 from indexer.chunk import ChunkSettings, chunk_protocol, context_line, split_offsets, word_count
 from indexer.models import EXAMPLE_PROTOCOL, ChunkKind, Paragraph, Protocol
 from indexer.parse.protocol import parse_protocol
-from indexer.read.text import list_protocol_files, read_protocol_text
+from indexer.read.files import list_protocol_files
+from indexer.read.text import read_protocol_text
 from tests.conftest import CORPUS
 
 

@@ -10,7 +10,8 @@ from indexer.index.keyword import analyze_query, analyze_tokens, stem, words
 from indexer.models import EXAMPLE_PROTOCOL, Paragraph
 from indexer.parse.protocol import parse_protocol
 from indexer.parse.sentences import SECTION_HEADINGS, heading_spans, quote_spans, sentence_spans
-from indexer.read.text import list_protocol_files, read_protocol_text
+from indexer.read.files import list_protocol_files
+from indexer.read.text import read_protocol_text
 from tests.conftest import CORPUS
 
 

@@ -92,6 +92,7 @@ def test_help_lists_every_command_without_loading_the_heavy_libraries() -> None:
     listed = re.search(r"\{([a-z,]+)\}", result.stdout)
     assert listed and set(listed.group(1).split(",")) == set(COMMANDS) == {
         "index",
+        "add",
         "search",
         "ask",
         "eval",

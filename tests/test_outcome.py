@@ -13,7 +13,8 @@ from indexer.models import Outcome, Paragraph
 from indexer.parse.outcome import decision_outcome, points
 from indexer.parse.protocol import parse_protocol
 from indexer.parse.votes import motions, reservations, votes
-from indexer.read.text import list_protocol_files, read_protocol_text
+from indexer.read.files import list_protocol_files
+from indexer.read.text import read_protocol_text
 from tests.conftest import CORPUS, ROOT
 
 OUTCOME_ACCURACY_MIN = 0.95

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from indexer.errors import ProtocolParseError
-from indexer.read.text import decode, list_protocol_files, read_protocol_text
+from indexer.read.files import list_protocol_files
+from indexer.read.text import decode, read_protocol_text
 
 
 def test_utf8_bom_and_cp1252() -> None:

@@ -17,7 +17,7 @@ import numpy as np
 
 from indexer.errors import ProtokollError
 from indexer.index.store import CHUNKS, StoredIndex, load_index, read_manifest
-from indexer.read.text import content_hash, list_protocol_files
+from indexer.read.files import content_hash, list_protocol_files
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +111,9 @@ def _identifiers(index: StoredIndex) -> Iterator[str]:
 
 def _stale(index: StoredIndex, corpus: Path) -> Iterator[str]:
     """Files added, changed or removed in the corpus since the index was built."""
-    built = {name: entry.get("sha256") for name, entry in index.manifest.get("files", {}).items()}
+    manifest = index.manifest
+    entries = {**manifest.get("files", {}), **manifest.get("duplicates", {})}  # a duplicate was read, then left out
+    built = {name: entry.get("sha256") for name, entry in entries.items()}
     now = {p.name: content_hash(p) for p in list_protocol_files(corpus)}
     changed = sorted(n for n in now if n in built and now[n] != built[n])
     added = sorted(set(now) - set(built))

@@ -115,6 +115,7 @@ def paragraph_from_dict(data: dict[str, Any]) -> Paragraph:
             "votes": tuple(Vote(**v) for v in data.get("votes", ())),
             "reservations": stances(data.get("reservations", [])),
             "motions": stances(data.get("motions", [])),
+            "pages": tuple(data.get("pages", ())),
         }
     )
 
@@ -130,6 +131,8 @@ def protocol_from_dict(data: dict[str, Any]) -> Protocol:
         paragraphs=tuple(paragraph_from_dict(p) for p in data.get("paragraphs", ())),
         warnings=tuple(data.get("warnings", ())),
         header=data.get("header", ""),
+        format=data.get("format", "txt"),
+        page_count=data.get("page_count", 0),
     )
 
 

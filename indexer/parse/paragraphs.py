@@ -154,10 +154,14 @@ def _trim(block: list[str]) -> list[str]:
     return block[start:stop]
 
 
-def build_paragraphs(lines: list[str], heads: list[Heading], end: int) -> list[Paragraph]:
-    """One Paragraph per main heading, with its continuations' text appended."""
+def build_paragraphs(
+    lines: list[str], heads: list[Heading], end: int, line_pages: list[int] | None = None
+) -> list[Paragraph]:
+    """One Paragraph per main heading, with its continuations' text appended. With `line_pages` (the page
+    of each line), each paragraph records the pages its non-blank lines stand on."""
     bounds = [h.line for h in heads] + [end]
     parts: dict[str, list[str]] = {}
+    pages: dict[str, set[int]] = {}
     order: list[Heading] = []
     for k, h in enumerate(heads):
         block = lines[h.line : bounds[k + 1]]
@@ -165,11 +169,14 @@ def build_paragraphs(lines: list[str], heads: list[Heading], end: int) -> list[P
             parts[h.number] += ["", *_trim(block[1:])]
         else:
             parts[h.number] = _trim(block)
+            pages[h.number] = set()
             order.append(h)
-    return [_paragraph(h, parts[h.number]) for h in order]
+        if line_pages is not None:
+            pages[h.number].update(line_pages[i] for i in range(h.line, bounds[k + 1]) if lines[i].strip())
+    return [_paragraph(h, parts[h.number], tuple(sorted(pages[h.number]))) for h in order]
 
 
-def _paragraph(head: Heading, block: list[str]) -> Paragraph:
+def _paragraph(head: Heading, block: list[str], pages: tuple[int, ...] = ()) -> Paragraph:
     text = "\n".join(block).strip()
     case, title = _case_and_title(head.rest)
     if case is None:
@@ -179,7 +186,7 @@ def _paragraph(head: Heading, block: list[str]) -> Paragraph:
     decision = _decision(block)
     if decision is not None and decision not in text:
         decision = None
-    return Paragraph(head.number, title, text, case, decision)
+    return Paragraph(head.number, title, text, case, decision, pages=pages)
 
 
 def _clean_title(text: str) -> str:

@@ -1,14 +1,11 @@
-"""Read protocol files from disk into text: the only place that decodes bytes."""
+"""Plain-text protocols (`.txt`, `.md`, pdftotext output): bytes decoded, line endings normalised."""
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from indexer.errors import ProtocolParseError
-
-PROTOCOL_SUFFIXES = (".txt",)
-"""File kinds the indexer reads. Other files in the corpus folder (SOURCES.md, README) are skipped."""
+from indexer.read.document import PAGE_BREAK, Document
 
 _FALLBACK_ENCODING = "cp1252"
 """Older Windows exports of Swedish protocols are cp1252; it decodes åäö and also latin-1 text."""
@@ -29,27 +26,20 @@ def decode(data: bytes, name: str) -> str:
             ) from None
 
 
+def _lines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_text(data: bytes, name: str) -> Document:
+    """A text protocol: decoded, `\n` line ends; pdftotext's form feeds are kept as page breaks."""
+    text = _lines(decode(data, name))
+    return Document(text, "txt", paged=PAGE_BREAK in text)
+
+
 def read_protocol_text(path: Path) -> str:
     """Read and decode one protocol file, with line endings normalised to `\\n`."""
     try:
         data = path.read_bytes()
     except OSError as error:
         raise ProtocolParseError(f"{path.name}: cannot read the file ({error.strerror})") from None
-    text = decode(data, path.name)
-    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
-
-
-def content_hash(path: Path) -> str:
-    """SHA-256 of a file's bytes: what the manifest keeps to tell a changed file."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def list_protocol_files(corpus_dir: Path) -> list[Path]:
-    """The protocol files of a corpus folder, sorted by name, skipping hidden files and SOURCES.md."""
-    if not corpus_dir.is_dir():
-        raise ProtocolParseError(f"{corpus_dir}: no such corpus folder")
-    return sorted(
-        p
-        for p in corpus_dir.iterdir()
-        if p.is_file() and p.suffix.lower() in PROTOCOL_SUFFIXES and not p.name.startswith(".")
-    )
+    return _lines(decode(data, path.name)).replace(PAGE_BREAK, "\n")

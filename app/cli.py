@@ -97,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=7860)
     serve.add_argument("--corpus", default=str(DEFAULT_CORPUS), help="corpus to index when the index is missing")
     serve.add_argument("--mcp", action="store_true", help="also offer search, ask and matter as MCP tools")
+    serve.add_argument("--read-only", action="store_true", help="no 'Lägg till protokoll' (uploads) in the web UI")
     _common(serve)
     return parser
 
@@ -353,11 +354,15 @@ def login(host: str, auth: str | None) -> tuple[str, str] | None:
     return user, password
 
 
-def run_serve(settings: Settings, host: str, port: int, corpus: Path, mcp: bool = False) -> int:
+def run_serve(
+    settings: Settings, host: str, port: int, corpus: Path, mcp: bool = False, read_only: bool = False
+) -> int:
     from app.live import LiveSearcher
     from app.ui import serve
+    from app.upload import Uploads
     from indexer.index.store import read_manifest
-    from indexer.model.embed import query_embedder
+    from indexer.library import library_of
+    from indexer.model.embed import SentenceTransformerEmbedder, query_embedder
 
     auth = login(host, os.environ.get("PROTOKOLL_AUTH"))
     if mcp:
@@ -370,13 +375,14 @@ def run_serve(settings: Settings, host: str, port: int, corpus: Path, mcp: bool 
         if run_index(corpus, settings) != 0:
             print("Some files failed (see above); serving the rest.", file=sys.stderr)
     embedder = query_embedder(settings.model)
-    serve(
-        LiveSearcher(settings.index_dir, lambda: open_searcher(settings, embedder)),
-        host,
-        port,
-        auth=auth,
-        mcp_server=mcp,
+    live = LiveSearcher(settings.index_dir, lambda: open_searcher(settings, embedder))
+    library = library_of(settings.index_dir) or corpus
+    uploads = (
+        None
+        if read_only
+        else Uploads(library, settings.index_dir, lambda: SentenceTransformerEmbedder(settings.model), live)
     )
+    serve(live, host, port, uploads, auth=auth, mcp_server=mcp)
     return 0
 
 
@@ -462,7 +468,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "matter": lambda a, s: run_matter(a.id, s, a.json, a.organisation),
     "matters": lambda a, s: run_matters(s, _filters_of(a), a.outcome, a.json),
     "check": lambda a, s: run_check(s, a.corpus),
-    "serve": lambda a, s: run_serve(s, a.host, a.port, Path(a.corpus), a.mcp),
+    "serve": lambda a, s: run_serve(s, a.host, a.port, Path(a.corpus), a.mcp, a.read_only),
 }
 """Each subcommand's runner, given the parsed arguments and settings; returns the exit code."""
 

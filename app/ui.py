@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
     from app.live import LiveSearcher
     from app.search import Searcher
+    from app.upload import Uploads
 
 TITLE = "Protokollsök"
 INTRO = (
@@ -45,6 +46,12 @@ EXAMPLES = (
     "Hur röstade fullmäktige om motionen om allvarsamtal?",
 )
 SORTS = ("Relevans", "Datum (nyast först)")
+READ_ONLY = "Den här servern tar inte emot nya protokoll (startad med --read-only)."
+ADD_HELP = (
+    "Välj protokollfiler: PDF (skannade läses med OCR), Word (.docx), en sparad webbsida (.html) eller text. "
+    "En fil `NAMN.meta.json` med organisation, organ och datum rättar det som saknas i dokumentet. "
+    "Filerna sparas i arkivets mapp och blir sökbara direkt."
+)
 NO_INDEX = "Det finns inget index ännu. Bygg det med: protokoll index (eller starta om med scripts/start.sh)."
 
 CSS = """
@@ -81,11 +88,13 @@ def _current(searcher: Searcher | LiveSearcher) -> Callable[[], Searcher]:
 
 
 class Handlers:
-    """What the page's events call: plain methods, tested without a browser."""
+    """What the page's events call: plain methods, tested without a browser. Without `uploads` the app
+    is read-only: the "Lägg till" tab says so."""
 
-    def __init__(self, searcher: Searcher | LiveSearcher) -> None:
+    def __init__(self, searcher: Searcher | LiveSearcher, uploads: Uploads | None = None) -> None:
         self.current = _current(searcher)
         self.api = Api(self.searcher)
+        self.uploads = uploads
 
     def searcher(self) -> Searcher:
         """The searcher now; no index yet is a Swedish message."""
@@ -175,12 +184,23 @@ class Handlers:
             f"paragrafer, {index.tables.n_chunks} textavsnitt</li><li>Mötesdatum: {esc(span)}</li>"
             f"<li>Organisationer: {esc(', '.join(index.tables.organisations))}</li>"
             f"<li>Modell: {esc(index.model)}</li></ul>"
-            "<h3>Lägga till protokoll</h3><p>Lägg protokollfilerna (text) i korpusmappen och kör "
-            "<code>protokoll index</code>: bara nya och ändrade filer läses och bäddas in, och den här sidan "
-            "svarar från det nya indexet så fort det är klart, utan omstart.</p>"
+            "<h3>Lägga till protokoll</h3><p>Ladda upp PDF, DOCX, HTML eller text under <em>Lägg till</em>, "
+            "eller kör <code>protokoll add FIL…</code>. Bara nya och ändrade filer läses och bäddas in, och den "
+            "här sidan svarar från det nya indexet så fort det är klart, utan omstart.</p>"
             "<h3>API</h3><p>JSON-slutpunkterna <code>/search</code>, <code>/ask</code> och <code>/matter</code> "
             "nås med <code>gradio_client</code> (se README).</p>"
         )
+
+    def add(self, files: Sequence[str] | None, progress: Any = None) -> str:
+        """Upload: the files are added to the archive and searchable when this returns (see app/upload.py)."""
+        if self.uploads is None:
+            return message(READ_ONLY)
+
+        def tell(fraction: float, what: str) -> None:
+            if progress is not None:
+                progress(fraction, desc=what)
+
+        return self.uploads.add_html(files, tell)
 
     def protocol_page(self, request: Request) -> Response:
         """`/protokoll/FILE?p=§&s=start&e=end`: the whole protocol, the quote marked in its paragraph."""
@@ -223,11 +243,13 @@ def _gradio_errors(endpoint: Callable[..., Any]) -> Callable[..., Any]:
     return call
 
 
-def build_app(searcher: Searcher | LiveSearcher) -> Any:
+def build_app(searcher: Searcher | LiveSearcher, uploads: Uploads | None = None) -> Any:
     """The Blocks app with its API endpoints; `serve` launches it."""
     import gradio as gr
 
-    handlers = Handlers(searcher)
+    from app.upload import ACCEPTED_SUFFIXES
+
+    handlers = Handlers(searcher, uploads)
     names = handlers.searcher().index.tables
 
     with gr.Blocks(title=TITLE) as app:
@@ -272,6 +294,23 @@ def build_app(searcher: Searcher | LiveSearcher) -> Any:
         with gr.Tab("Protokoll") as protocols_tab:
             listing = gr.HTML()
             protocols_tab.select(handlers.protocols, outputs=listing, api_visibility="private")
+        with gr.Tab("Lägg till"):
+            gr.Markdown(ADD_HELP if uploads is not None else READ_ONLY)
+            files = gr.File(
+                label="Protokollfiler",
+                file_count="multiple",
+                file_types=list(ACCEPTED_SUFFIXES),
+                type="filepath",
+                interactive=uploads is not None,
+            )
+            add = gr.Button("Lägg till protokoll", variant="primary", interactive=uploads is not None)
+            added = gr.HTML()
+
+            def add_files(paths: list[str] | None, progress: Any = gr.Progress()) -> str:  # noqa: B008 (Gradio's way)
+                return handlers.add(paths, progress)
+
+            # One add at a time: the next upload waits in Gradio's queue instead of meeting the build lock.
+            add.click(add_files, files, added, api_visibility="private", concurrency_limit=1)
         with gr.Tab("Om") as about_tab:
             about = gr.HTML()
             about_tab.select(handlers.about, outputs=about, api_visibility="private")
@@ -282,11 +321,21 @@ def build_app(searcher: Searcher | LiveSearcher) -> Any:
     return app
 
 
-def serve(searcher: Searcher | LiveSearcher, host: str = "127.0.0.1", port: int = 7860, **launch: Any) -> Any:
+def serve(
+    searcher: Searcher | LiveSearcher,
+    host: str = "127.0.0.1",
+    port: int = 7860,
+    uploads: Uploads | None = None,
+    **launch: Any,
+) -> Any:
     """Build the app and launch it with the page's style and script and the protocol pages beside it;
-    never with a share link. `launch` passes on (auth, mcp_server, prevent_thread_lock, quiet)."""
-    app = build_app(searcher)
+    never with a share link. Uploads larger than the library takes are cut off by Gradio itself.
+    `launch` passes on (auth, mcp_server, prevent_thread_lock, quiet)."""
+    from indexer.library import MAX_FILE_BYTES
+
+    app = build_app(searcher, uploads)
     app.launch(
+        max_file_size=MAX_FILE_BYTES,
         server_name=host,
         server_port=port,
         share=False,

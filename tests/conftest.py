@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -130,6 +131,20 @@ def index_copy(fake_model_index: Path, tmp_path: Path) -> Path:
 def searcher(corpus_index: Path) -> Searcher:
     """A searcher over the session's fake-embedded index of the whole corpus."""
     return Searcher(load_index(corpus_index), FakeEmbedder())
+
+
+@pytest.fixture
+def library_index(fake_model_index: Path, corpus_copy: Path, tmp_path: Path) -> Path:
+    """`index_copy` whose library folder (the manifest's `corpus`) is this test's `corpus_copy`: for tests
+    that add protocols, without a build of their own (seconds each)."""
+    version = Path(os.path.realpath(fake_model_index))
+    shutil.copytree(version, tmp_path / version.name)
+    os.symlink(version.name, tmp_path / "idx")
+    manifest_file = tmp_path / version.name / "manifest.json"
+    manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+    manifest["corpus"] = str(corpus_copy.resolve())
+    manifest_file.write_text(json.dumps(manifest), encoding="utf-8")
+    return tmp_path / "idx"
 
 
 @pytest.fixture(scope="session")

@@ -14,40 +14,24 @@ import indexer.library
 import indexer.model.embed
 from app.cli import main
 from app.search import Searcher
-from indexer.build import build_index
 from indexer.errors import IndexBusyError, ProtocolParseError
 from indexer.index.store import build_lock, load_index, read_manifest
 from indexer.library import Incoming, Refusal, add_files, check_name, library_of
-from tests.conftest import CORPUS, FakeEmbedder
+from tests.conftest import FakeEmbedder
 
 NEW = Path(__file__).parent / "data" / "Lomma_Kulturnamnden_2026-09-15.txt"
+EMBEDDER = FakeEmbedder("fake")  # the model name `library_index` was built with: every vector is reused
 QUESTION = "Vad beslutade kulturnämnden om bibliotekets öppettider i Bjärred?"
 
 
-@pytest.fixture(scope="module")
-def module_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    corpus = tmp_path_factory.mktemp("add") / "corpus"
-    shutil.copytree(CORPUS, corpus)
-    build_index(corpus, corpus.parent / "idx", FakeEmbedder())
-    return corpus.parent / "idx"
-
-
 @pytest.fixture
-def built(module_index: Path, corpus_copy: Path, tmp_path: Path) -> Path:
-    """The corpus copy indexed with the fake embedder; its library folder is the copy. (A copy of one
-    build per module, its manifest pointed at this test's corpus copy: a build takes seconds.)"""
-    version = Path(os.path.realpath(module_index))
-    shutil.copytree(version, tmp_path / version.name)
-    os.symlink(version.name, tmp_path / "idx")
-    manifest_file = tmp_path / version.name / "manifest.json"
-    manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
-    manifest["corpus"] = str(corpus_copy.resolve())
-    manifest_file.write_text(json.dumps(manifest), encoding="utf-8")
-    return tmp_path / "idx"
+def built(library_index: Path) -> Path:
+    """The corpus copy indexed as `--model fake`; its library folder is the copy."""
+    return library_index
 
 
 def _top(index: Path, question: str = QUESTION) -> tuple[str, str]:
-    hit = Searcher(load_index(index), FakeEmbedder()).search(question, k=1)[0]
+    hit = Searcher(load_index(index), EMBEDDER).search(question, k=1)[0]
     return hit.file, hit.paragraph
 
 
@@ -63,26 +47,26 @@ def test_the_index_names_its_library(built: Path, corpus_copy: Path) -> None:
 
 
 def test_an_added_protocol_is_the_top_hit_and_only_it_is_read(built: Path, corpus_copy: Path) -> None:
-    report = add_files([Incoming(NEW, NEW.name)], corpus_copy, built, FakeEmbedder())
+    report = add_files([Incoming(NEW, NEW.name)], corpus_copy, built, EMBEDDER)
     assert [(a.name, a.paragraphs) for a in report.added] == [(NEW.name, 2)] and not report.refused
     assert report.build is not None and report.build.files == 19 and report.build.files_read == 1
     assert (corpus_copy / NEW.name).read_bytes() == NEW.read_bytes()
     assert _top(built) == (NEW.name, "12")
     # Sending the same file again changes nothing and builds nothing.
-    again = add_files([Incoming(NEW, NEW.name)], corpus_copy, built, FakeEmbedder())
+    again = add_files([Incoming(NEW, NEW.name)], corpus_copy, built, EMBEDDER)
     assert again.unchanged == (NEW.name,) and again.build is None and not again.added
 
 
 def test_a_different_file_of_the_same_name_is_refused_unless_replaced(
     built: Path, corpus_copy: Path, tmp_path: Path
 ) -> None:
-    add_files([Incoming(NEW, NEW.name)], corpus_copy, built, FakeEmbedder())
+    add_files([Incoming(NEW, NEW.name)], corpus_copy, built, EMBEDDER)
     changed = tmp_path / "changed.txt"
     changed.write_text(NEW.read_text(encoding="utf-8").replace("klockan 20", "klockan 21"), encoding="utf-8")
-    report = add_files([Incoming(changed, NEW.name)], corpus_copy, built, FakeEmbedder())
+    report = add_files([Incoming(changed, NEW.name)], corpus_copy, built, EMBEDDER)
     assert [(r.name, r.why) for r in report.refused] == [(NEW.name, Refusal.CONFLICT)] and report.build is None
     assert (corpus_copy / NEW.name).read_bytes() == NEW.read_bytes()
-    report = add_files([Incoming(changed, NEW.name)], corpus_copy, built, FakeEmbedder(), replace=True)
+    report = add_files([Incoming(changed, NEW.name)], corpus_copy, built, EMBEDDER, replace=True)
     assert report.added and (corpus_copy / NEW.name).read_bytes() == changed.read_bytes()
     assert not list(corpus_copy.glob(".add-*")), "backups of replaced files are removed after a good build"
 
@@ -106,7 +90,7 @@ def test_unsafe_names_and_wrong_kinds_are_refused_and_nothing_is_written(
     built: Path, corpus_copy: Path, tmp_path: Path, name: str, why: Refusal
 ) -> None:
     before = _tree(tmp_path)
-    report = add_files([Incoming(NEW, name)], corpus_copy, built, FakeEmbedder())
+    report = add_files([Incoming(NEW, name)], corpus_copy, built, EMBEDDER)
     assert [(r.name, r.why) for r in report.refused] == [(name, why)] and report.build is None
     assert _tree(tmp_path) == before
 
@@ -117,7 +101,7 @@ def test_an_oversize_or_empty_file_is_refused(
     monkeypatch.setattr(indexer.library, "MAX_FILE_BYTES", 100)
     empty = tmp_path / "tom.txt"
     empty.write_bytes(b"")
-    report = add_files([Incoming(NEW, NEW.name), Incoming(empty, "tom.txt")], corpus_copy, built, FakeEmbedder())
+    report = add_files([Incoming(NEW, NEW.name), Incoming(empty, "tom.txt")], corpus_copy, built, EMBEDDER)
     assert {(r.name, r.why) for r in report.refused} == {(NEW.name, Refusal.SIZE), ("tom.txt", Refusal.SIZE)}
     assert not (corpus_copy / NEW.name).exists()
 
@@ -127,7 +111,7 @@ def test_a_broken_file_is_refused_by_name_and_the_good_one_is_added(
 ) -> None:
     broken = tmp_path / "trasig.pdf"
     broken.write_bytes(b"%PDF-1.7 this is not really a PDF")
-    report = add_files([Incoming(broken, broken.name), Incoming(NEW, NEW.name)], corpus_copy, built, FakeEmbedder())
+    report = add_files([Incoming(broken, broken.name), Incoming(NEW, NEW.name)], corpus_copy, built, EMBEDDER)
     assert [(r.name, r.why) for r in report.refused] == [("trasig.pdf", Refusal.UNREADABLE)]
     assert "trasig.pdf" in report.refused[0].detail
     assert [a.name for a in report.added] == [NEW.name] and not (corpus_copy / "trasig.pdf").exists()
@@ -144,13 +128,13 @@ def test_a_failed_build_takes_the_copies_back(
 
     monkeypatch.setattr(indexer.library, "build_locked", failing)
     with pytest.raises(OSError, match="disk full"):
-        add_files([Incoming(NEW, NEW.name)], corpus_copy, built, FakeEmbedder())
+        add_files([Incoming(NEW, NEW.name)], corpus_copy, built, EMBEDDER)
     assert _tree(corpus_copy) == before and os.readlink(built) == version
 
 
 def test_an_add_while_the_index_is_being_built_is_refused(built: Path, corpus_copy: Path) -> None:
     with build_lock(built), pytest.raises(IndexBusyError, match=str(os.getpid())):
-        add_files([Incoming(NEW, NEW.name)], corpus_copy, built, FakeEmbedder())
+        add_files([Incoming(NEW, NEW.name)], corpus_copy, built, EMBEDDER)
     assert not (corpus_copy / NEW.name).exists()
 
 
@@ -158,14 +142,14 @@ def test_a_sidecar_sent_along_overrides_the_header(built: Path, corpus_copy: Pat
     sidecar = tmp_path / "Lomma_Kulturnamnden_2026-09-15.meta.json"
     sidecar.write_text(json.dumps({"organisation": "Lomma kommun (test)", "date": "2026-09-16"}), encoding="utf-8")
     report = add_files(
-        [Incoming(NEW, NEW.name), Incoming(sidecar, sidecar.name)], corpus_copy, built, FakeEmbedder()
+        [Incoming(NEW, NEW.name), Incoming(sidecar, sidecar.name)], corpus_copy, built, EMBEDDER
     )
     assert report.added and (corpus_copy / sidecar.name).is_file()
     stored = {p.source: p for p in load_index(built).protocols}[NEW.name]
     assert (stored.organisation, stored.body, stored.date) == ("Lomma kommun (test)", "Kulturnämnden", "2026-09-16")
     # A corrected sidecar alone is a change of that protocol.
     sidecar.write_text(json.dumps({"date": "2026-09-17"}), encoding="utf-8")
-    report = add_files([Incoming(sidecar, sidecar.name)], corpus_copy, built, FakeEmbedder(), replace=True)
+    report = add_files([Incoming(sidecar, sidecar.name)], corpus_copy, built, EMBEDDER, replace=True)
     assert report.build is not None and report.build.files_read == 1
     assert {p.source: p for p in load_index(built).protocols}[NEW.name].date == "2026-09-17"
 
@@ -174,7 +158,7 @@ def test_a_bad_sidecar_is_refused_with_its_protocol(built: Path, corpus_copy: Pa
     sidecar = tmp_path / "Lomma_Kulturnamnden_2026-09-15.meta.json"
     sidecar.write_text(json.dumps({"datum": "2026-09-16"}), encoding="utf-8")
     report = add_files(
-        [Incoming(NEW, NEW.name), Incoming(sidecar, sidecar.name)], corpus_copy, built, FakeEmbedder()
+        [Incoming(NEW, NEW.name), Incoming(sidecar, sidecar.name)], corpus_copy, built, EMBEDDER
     )
     assert [r.name for r in report.refused] == [sidecar.name] and "unknown field" in report.refused[0].detail
     assert [a.name for a in report.added] == [NEW.name]
@@ -183,7 +167,7 @@ def test_a_bad_sidecar_is_refused_with_its_protocol(built: Path, corpus_copy: Pa
 def test_the_same_protocol_twice_is_indexed_once_with_a_warning(built: Path, corpus_copy: Path) -> None:
     copy = corpus_copy.parent / "Lomma_Kulturnamnden_2026-09-15.md"
     shutil.copy(NEW, copy)
-    report = add_files([Incoming(NEW, NEW.name), Incoming(copy, copy.name)], corpus_copy, built, FakeEmbedder())
+    report = add_files([Incoming(NEW, NEW.name), Incoming(copy, copy.name)], corpus_copy, built, EMBEDDER)
     assert report.build is not None and report.build.files == 19
     (warning,) = [w for w in report.build.warnings if "same protocol" in w.message]
     assert NEW.name in warning.message and copy.name in warning.message
@@ -205,20 +189,21 @@ def test_names_are_stored_in_one_unicode_form() -> None:
 def test_cli_add_copies_into_the_library_and_reports(
     built: Path, corpus_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(indexer.model.embed, "SentenceTransformerEmbedder", lambda name: FakeEmbedder())
+    monkeypatch.setattr(indexer.model.embed, "SentenceTransformerEmbedder", FakeEmbedder)
     outside = tmp_path / "inkommande"
     outside.mkdir()
     shutil.copy(NEW, outside / NEW.name)
     (outside / "Lomma_Kulturnamnden_2026-09-15.meta.json").write_text('{"body": "Kultur- och fritidsnämnden"}')
-    assert main(["add", str(outside / NEW.name), "--index", str(built)]) == 0
+    assert main(["add", str(outside / NEW.name), "--index", str(built), "--model", "fake"]) == 0
     out = capsys.readouterr().out
     assert f"added: {NEW.name} (2 paragraphs)" in out and "1 file(s) read" in out
     assert (corpus_copy / "Lomma_Kulturnamnden_2026-09-15.meta.json").is_file(), "the sidecar beside it came along"
     assert {p.source: p.body for p in load_index(built).protocols}[NEW.name] == "Kultur- och fritidsnämnden"
-    assert main(["add", str(outside / NEW.name), "--index", str(built)]) == 0
+    assert main(["add", str(outside / NEW.name), "--index", str(built), "--model", "fake"]) == 0
     assert "unchanged" in capsys.readouterr().out
     (outside / "x.exe").write_bytes(b"MZ")
-    assert main(["add", str(outside / "x.exe"), str(tmp_path / "saknas.pdf"), "--index", str(built)]) == 1
+    wrong = [str(outside / "x.exe"), str(tmp_path / "saknas.pdf")]
+    assert main(["add", *wrong, "--index", str(built), "--model", "fake"]) == 1
     err = capsys.readouterr().err
     assert "x.exe: not a protocol file kind" in err and "saknas.pdf: cannot read" in err
 
@@ -230,6 +215,6 @@ def test_cli_add_to_an_index_without_a_library_needs_corpus(
     manifest = json.loads(manifest_file.read_text())
     del manifest["corpus"]
     manifest_file.write_text(json.dumps(manifest))
-    monkeypatch.setattr(indexer.model.embed, "SentenceTransformerEmbedder", lambda name: FakeEmbedder())
-    assert main(["add", str(NEW), "--index", str(built)]) == 1
+    monkeypatch.setattr(indexer.model.embed, "SentenceTransformerEmbedder", FakeEmbedder)
+    assert main(["add", str(NEW), "--index", str(built), "--model", "fake"]) == 1
     assert "give --corpus" in capsys.readouterr().err

@@ -260,7 +260,8 @@ def open_searcher(settings: Settings, embedder: Embedder | None = None) -> Searc
 
 def format_hit(hit: Hit) -> str:
     quote = " ".join(hit.quote.split())
-    return f"{hit.rank}. {hit.citation}   [{hit.score:.4f}]\n   {hit.title}\n   »{quote}«"
+    ocr = " (OCR)" if hit.ocr else ""
+    return f"{hit.rank}. {hit.citation}{ocr}   [{hit.score:.4f}]\n   {hit.title}\n   »{quote}«"
 
 
 def searcher_for(question: str, settings: Settings, k: int, filters: Filters | None) -> Searcher:

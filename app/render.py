@@ -21,6 +21,7 @@ folded under "Mindre relevanta träffar". On the project's 297 answerable questi
 heldout, corpus, hard, dev; real model) this keeps 95.8 % of gold paragraphs in view and folds 60.5 % of
 the others among the top 5 (margin 2.0: 93.4 % / 65.9 %; 3.0: 97.0 % / 57.6 %)."""
 
+OCR_NOTE = "Texten är maskinläst (OCR) från en inskannad sida: jämför med originalet innan du citerar."
 _MARKER = re.compile(r"\[(\d+)\]")
 esc = html.escape
 
@@ -109,9 +110,10 @@ def render_hit(hit: Hit, n: int | None = None) -> str:
     paragraph = highlighted(hit.text, (hit.quote_start, hit.quote_end), mark_id=None)
     in_decision = bool(hit.decision) and " ".join(hit.quote.split()) in " ".join((hit.decision or "").split())
     quote = "" if in_decision else f"<blockquote>{esc(hit.quote)}</blockquote>"  # the decision box says it
+    ocr = f'<p class="ocr">{OCR_NOTE}</p>' if hit.ocr else ""
     return (
         f'<article class="hit" id="hit-{n}"><h3 class="citation">[{n}] {esc(hit.citation)}</h3>'
-        f'<p class="title">{esc(hit.title or "(utan rubrik)")}</p>{decision}'
+        f'<p class="title">{esc(hit.title or "(utan rubrik)")}</p>{ocr}{decision}'
         f"{quote}{render_path(hit)}"
         f'<p class="actions"><button type="button" class="copy" data-citation="{esc(copy_text(hit))}">'
         f'Kopiera källa</button> <a class="open" href="{esc(link)}" target="_blank" rel="noopener">'

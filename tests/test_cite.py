@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -24,6 +26,14 @@ def test_citation_of_the_example_protocol() -> None:
     assert cite(EXAMPLE_PROTOCOL, paragraph) == (
         "Skaraborgs Kommunalförbund, Skol- och utbildningschefer, protokoll 2024-08-23, § 97"
     )
+
+
+def test_citation_names_the_pages() -> None:
+    paragraph = EXAMPLE_PROTOCOL.paragraphs[0]
+    cited = [cite(EXAMPLE_PROTOCOL, replace(paragraph, pages=p)) for p in ((14,), (14, 15), (3, 7, 8), (2, 3, 4))]
+    assert [c.split("§ 97")[1] for c in cited] == [", s. 14", ", s. 14–15", ", s. 3, 7–8", ", s. 2–4"]
+    with_case = replace(paragraph, pages=(5,), case_number="BUN/2023:196")
+    assert cite(EXAMPLE_PROTOCOL, with_case).endswith("§ 97, s. 5 (BUN/2023:196)")
 
 
 def test_citation_with_case_number_and_agenda_item() -> None:

@@ -11,7 +11,7 @@ import pytest
 from app.api import Api
 from app.contract import ASK_KEYS, JSON_KEYS
 from app.conversation import Turn
-from app.render import RELEVANCE_MARGIN, copy_text, render_answer, render_hit, render_hits
+from app.render import OCR_NOTE, RELEVANCE_MARGIN, copy_text, render_answer, render_hit, render_hits
 from app.search import Searcher
 from app.ui import SORTS, Handlers, build_app
 from indexer.errors import IndexMissingError, QueryError
@@ -54,6 +54,10 @@ def test_hit_html_is_escaped_and_its_quote_marked_at_its_offsets() -> None:
 def test_a_decision_is_set_apart() -> None:
     page = render_hit(hit(decision="Ärendet\nbordläggs."))
     assert '<div class="decision"><strong>Beslut:</strong> Ärendet bordläggs.</div>' in page
+
+
+def test_an_ocr_read_hit_says_so_and_a_plain_one_does_not() -> None:
+    assert OCR_NOTE in render_hit(hit(ocr=True)) and "OCR" not in render_hit(hit())
 
 
 def test_copy_text_is_citation_then_quote() -> None:
@@ -145,7 +149,7 @@ def test_the_protocol_list_and_about(handlers: Handlers) -> None:
     listing = handlers.protocols()
     assert len(set(re.findall(r'href="(/protokoll/[^"]+)"', listing))) == 18
     about = handlers.about()
-    assert "18 protokoll, 644 paragrafer" in about and "protokoll index" in about
+    assert "18 protokoll, 644 paragrafer" in about and "protokoll add" in about and "Lägg till" in about
 
 
 def test_api_returns_the_cli_json(searcher: Searcher) -> None:

@@ -247,8 +247,6 @@ def build_app(searcher: Searcher | LiveSearcher, uploads: Uploads | None = None)
     """The Blocks app with its API endpoints; `serve` launches it."""
     import gradio as gr
 
-    from app.upload import ACCEPTED_SUFFIXES
-
     handlers = Handlers(searcher, uploads)
     names = handlers.searcher().index.tables
 
@@ -296,12 +294,10 @@ def build_app(searcher: Searcher | LiveSearcher, uploads: Uploads | None = None)
             protocols_tab.select(handlers.protocols, outputs=listing, api_visibility="private")
         with gr.Tab("Lägg till"):
             gr.Markdown(ADD_HELP if uploads is not None else READ_ONLY)
+            # No `file_types`: Gradio would refuse another kind with an English notice; our handler says
+            # in Swedish, by file, what was refused and why.
             files = gr.File(
-                label="Protokollfiler",
-                file_count="multiple",
-                file_types=list(ACCEPTED_SUFFIXES),
-                type="filepath",
-                interactive=uploads is not None,
+                label="Protokollfiler", file_count="multiple", type="filepath", interactive=uploads is not None
             )
             add = gr.Button("Lägg till protokoll", variant="primary", interactive=uploads is not None)
             added = gr.HTML()

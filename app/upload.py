@@ -16,14 +16,10 @@ from typing import TYPE_CHECKING
 
 from indexer.errors import IndexBusyError, ProtokollError
 from indexer.library import MAX_FILE_BYTES, AddReport, Incoming, Refusal, add_files
-from indexer.read.files import PROTOCOL_SUFFIXES
 
 if TYPE_CHECKING:
     from app.live import LiveSearcher
     from indexer.model.embed import Embedder
-
-ACCEPTED_SUFFIXES = (*PROTOCOL_SUFFIXES, ".json")
-"""What the file picker offers: the protocol kinds, and `.json` for `NAME.meta.json` sidecars."""
 
 REFUSALS = {
     Refusal.NAME: "filnamnet går inte att använda (en sökväg, en punkt först eller för långt)",
@@ -33,6 +29,10 @@ REFUSALS = {
     Refusal.CONFLICT: "en annan fil med samma namn finns redan i arkivet; byt namn på filen",
 }
 """Why a file was refused, in Swedish; the reader's own detail (in English) follows in small print."""
+NOTHING_CHOSEN = (
+    f"Välj en eller flera protokollfiler först. (En fil större än {MAX_FILE_BYTES // (1024 * 1024)} MB tas inte "
+    "emot alls.)"
+)
 BUSY = "Indexet uppdateras just nu av en annan körning. Försök igen om en stund."
 
 Progress = Callable[[float, str], None]
@@ -75,7 +75,7 @@ class Uploads:
     def add_html(self, paths: Sequence[str | Path] | None, progress: Progress | None = None) -> str:
         """`add` for the page: the outcome per file as HTML, every failure in Swedish."""
         if not paths:
-            return _notice("Välj en eller flera protokollfiler först.")
+            return _notice(NOTHING_CHOSEN)
         try:
             report = self.add(paths, progress)
         except IndexBusyError:

@@ -184,3 +184,51 @@ def test_a_phone_has_no_horizontal_scroll(browser: Any, page_url: str) -> None:
 def test_an_empty_question_is_a_swedish_message(page: Any) -> None:
     page.get_by_role("button", name="Sök").click()
     page.get_by_text("Skriv en fråga.").first.wait_for(timeout=30_000)
+
+
+def test_an_uploaded_pdf_is_answered_with_its_page(browser: Any, tmp_path: Path) -> None:
+    from app.live import LiveSearcher
+    from app.upload import Uploads
+    from indexer.build import build_index
+    from tests.conftest import FakeEmbedder
+    from tests.pdf_maker import make_pdf
+
+    library = tmp_path / "bibliotek"
+    library.mkdir()
+    shutil.copy(ROOT / "corpus" / "000_a1d265b92dc01c91.txt", library)
+    embedder = FakeEmbedder("fake")
+    build_index(library, tmp_path / "idx", embedder)
+    settings = Settings(tmp_path / "idx", "fake")
+    live = LiveSearcher(tmp_path / "idx", lambda: open_searcher(settings, embedder))
+    lines = (Path(__file__).parent / "data" / "Lomma_Kulturnamnden_2026-09-15.txt").read_text("utf-8").split("\n")
+    upload = tmp_path / "upload" / "Kulturnämnden 2026-09-15.pdf"
+    upload.parent.mkdir()
+    upload.write_bytes(make_pdf([lines[:12], lines[12:]], footer="Sida {page} av {pages}"))
+    (upload.parent / "program.exe").write_bytes(b"MZ\x90\x00")
+    port = free_port()
+    app = serve(
+        live,
+        "127.0.0.1",
+        port,
+        Uploads(library, tmp_path / "idx", lambda: embedder, live),
+        prevent_thread_lock=True,
+        quiet=True,
+    )
+    try:
+        page = browser.new_page()
+        page.goto(f"http://127.0.0.1:{port}/")
+        page.get_by_role("tab", name="Lägg till").click()
+        page.locator("input[type=file]").set_input_files([str(upload), str(upload.parent / "program.exe")])
+        page.get_by_role("button", name="Lägg till protokoll").click()
+        report = page.locator("section.add-report")
+        report.wait_for(timeout=60_000)
+        shown = report.inner_text()
+        assert "Tillagt: Kulturnämnden 2026-09-15.pdf — 2 paragrafer, 2 sidor" in shown
+        assert "Inte tillagt: program.exe — filtypen kan inte läsas" in shown
+        assert (library / "Kulturnämnden 2026-09-15.pdf").read_bytes() == upload.read_bytes()
+        page.get_by_role("tab", name="Sök").click()
+        ask(page, "Vad beslutade kulturnämnden om kulturpriset 2026?")
+        heading = page.locator("article.hit").first.locator("h3.citation").inner_text()
+        assert "Kulturnämnden" in heading and "§ 13, s. 2" in heading
+    finally:
+        app.close()

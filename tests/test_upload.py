@@ -106,3 +106,30 @@ def test_two_uploads_at_once_both_land(app_parts: tuple[Handlers, Path, Path]) -
     manifest = json.loads((Path(os.path.realpath(handlers.uploads.index_dir)) / "manifest.json").read_text())  # type: ignore[union-attr]
     assert {NEW.name, "Lomma_Kulturnamnden_2026-10-13.txt"} <= set(manifest["files"])
     assert (corpus / "Lomma_Kulturnamnden_2026-10-13.txt").is_file()
+
+
+def test_a_zip_bomb_and_a_scan_without_ocr_are_refused_by_name(
+    app_parts: tuple[Handlers, Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+    import zipfile
+
+    from indexer.read import ocr
+    from tests.pdf_maker import make_image_pdf
+
+    handlers, corpus, uploads = app_parts
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("[Content_Types].xml", "<Types/>")
+        package.writestr("word/document.xml", b"\0" * (20 * 1024 * 1024))  # 20 MB of zeros: ~20 kB packed
+    monkeypatch.setattr(ocr, "ocr_available", lambda: False)
+    before = sorted(p.name for p in corpus.iterdir())
+    shown = handlers.add(
+        [
+            _uploaded(uploads, "bomb.docx", bomb.getvalue()),
+            _uploaded(uploads, "skannat.pdf", make_image_pdf([["Lomma kommun", "SN § 1   Test"]])),
+        ]
+    )
+    assert "Inte tillagt: <strong>bomb.docx</strong> — filen kunde inte läsas" in shown and "zip bomb" in shown
+    assert "Inte tillagt: <strong>skannat.pdf</strong> — filen kunde inte läsas" in shown
+    assert "tesseract-ocr-swe" in shown and sorted(p.name for p in corpus.iterdir()) == before

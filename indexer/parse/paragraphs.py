@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from indexer.models import Paragraph
 from indexer.parse.sentences import SECTION_HEADINGS
+from indexer.read.document import trim_blank
 
 # A wrapped title line is long; a short line ends the title ("Parentation" is followed directly by
 # body text in Göteborg KF). Measured on the corpus: wrapped title lines are 45-90 characters.
@@ -145,15 +146,6 @@ def end_of_paragraphs(lines: list[str], last_heading: int) -> int:
     return len(lines)
 
 
-def _trim(block: list[str]) -> list[str]:
-    start, stop = 0, len(block)
-    while start < stop and not block[start].strip():
-        start += 1
-    while stop > start and not block[stop - 1].strip():
-        stop -= 1
-    return block[start:stop]
-
-
 def build_paragraphs(
     lines: list[str], heads: list[Heading], end: int, line_pages: list[int] | None = None
 ) -> list[Paragraph]:
@@ -166,9 +158,9 @@ def build_paragraphs(
     for k, h in enumerate(heads):
         block = lines[h.line : bounds[k + 1]]
         if h.continued and h.number in parts:
-            parts[h.number] += ["", *_trim(block[1:])]
+            parts[h.number] += ["", *trim_blank(block[1:])]
         else:
-            parts[h.number] = _trim(block)
+            parts[h.number] = trim_blank(block)
             pages[h.number] = set()
             order.append(h)
         if line_pages is not None:

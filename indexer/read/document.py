@@ -25,3 +25,13 @@ class Document:
     @property
     def page_count(self) -> int:
         return self.text.count(PAGE_BREAK) + 1 if self.paged else 0
+
+
+def trim_blank(lines: list[str]) -> list[str]:
+    """The lines without blank lines at either end."""
+    start, stop = 0, len(lines)
+    while start < stop and not lines[start].strip():
+        start += 1
+    while stop > start and not lines[stop - 1].strip():
+        stop -= 1
+    return lines[start:stop]

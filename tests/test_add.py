@@ -218,3 +218,12 @@ def test_cli_add_to_an_index_without_a_library_needs_corpus(
     monkeypatch.setattr(indexer.model.embed, "SentenceTransformerEmbedder", FakeEmbedder)
     assert main(["add", str(NEW), "--index", str(built), "--model", "fake"]) == 1
     assert "give --corpus" in capsys.readouterr().err
+
+
+def test_one_name_sent_twice_is_added_once(built: Path, corpus_copy: Path, tmp_path: Path) -> None:
+    other = tmp_path / "annan.txt"
+    other.write_text(NEW.read_text(encoding="utf-8").replace("klockan 20", "klockan 22"), encoding="utf-8")
+    report = add_files([Incoming(NEW, NEW.name), Incoming(other, NEW.name.upper())], corpus_copy, built, EMBEDDER)
+    assert [a.name for a in report.added] == [NEW.name]
+    assert [(r.name, r.why) for r in report.refused] == [(NEW.name.upper(), Refusal.CONFLICT)]
+    assert (corpus_copy / NEW.name).read_bytes() == NEW.read_bytes() and not (corpus_copy / NEW.name.upper()).exists()

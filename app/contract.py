@@ -3,8 +3,9 @@ web API and the MCP tools: keys are added, never renamed."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import TYPE_CHECKING
+
+from indexer.models import record_dict
 
 if TYPE_CHECKING:
     from app.answer import Answer
@@ -45,18 +46,9 @@ ASK_KEYS = ("answer", "confident", "kind", "citations", "parts")
 "start", "end"} (citation 0: framing from parsed fields; n: text[start:end] of citations[n-1])."""
 
 
-def plain(value: object) -> object:
-    """Tuples (of records' fields) as lists, recursively: the value as JSON will read it back."""
-    if isinstance(value, tuple | list):
-        return [plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
-    return value
-
-
 def hit_to_json(hit: Hit) -> dict[str, object]:
-    data = asdict(hit)
-    return {key: plain(data[key]) for key in JSON_KEYS}
+    data = record_dict(hit)
+    return {key: data[key] for key in JSON_KEYS}
 
 
 def answer_to_json(answer: Answer) -> dict[str, object]:

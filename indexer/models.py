@@ -3,7 +3,18 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, is_dataclass
+from typing import Any
+
+
+def record_dict(record: Any) -> Any:
+    """A record as plain dicts and lists, for JSON: what `dataclasses.asdict` gives (tuples as lists), without
+    its deep copy of every leaf, which made writing an index's paragraphs take 0.4 s of a 1 s build."""
+    if is_dataclass(record) and not isinstance(record, type):
+        return {f.name: record_dict(getattr(record, f.name)) for f in fields(record)}
+    if isinstance(record, tuple | list):
+        return [record_dict(v) for v in record]
+    return record
 
 
 class Role(enum.StrEnum):

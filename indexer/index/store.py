@@ -17,7 +17,7 @@ import uuid
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -29,7 +29,7 @@ from indexer.index.keyword import KeywordIndex, build_keyword_index
 from indexer.index.matters import MatterIndex, build_matters
 from indexer.index.tables import IndexTables, build_tables, tables_from_arrays
 from indexer.index.vectors import build_vector_index, index_spec
-from indexer.models import Chunk, ChunkKind, Outcome, Paragraph, Participant, Protocol, Role, Stance, Vote
+from indexer.models import Chunk, ChunkKind, Outcome, Paragraph, Participant, Protocol, Role, Stance, Vote, record_dict
 
 if TYPE_CHECKING:
     import faiss
@@ -93,13 +93,13 @@ class StoredIndex:
 
 
 def protocol_to_dict(protocol: Protocol) -> dict[str, Any]:
-    data = asdict(protocol)
+    data: dict[str, Any] = record_dict(protocol)
     data["participants"] = [{"name": p.name, "role": p.role.value} for p in protocol.participants]
     return data
 
 
 def paragraph_from_dict(data: dict[str, Any]) -> Paragraph:
-    """A paragraph record as `asdict` wrote it: outcomes back to enums, votes and stances to records."""
+    """A paragraph record as `record_dict` wrote it: outcomes back to enums, votes and stances to records."""
 
     def outcome(value: str | None) -> Outcome | None:
         return None if value is None else Outcome(value)
@@ -174,7 +174,7 @@ def write_index(
         )
         with open(tmp / CHUNKS, "w", encoding="utf-8") as out:
             for chunk in chunks:
-                out.write(json.dumps(asdict(chunk), ensure_ascii=False) + "\n")
+                out.write(json.dumps(record_dict(chunk), ensure_ascii=False) + "\n")
         offsets = _write_paragraphs(tmp / PARAGRAPHS, protocols)
         headers = [protocol_to_dict(replace(p, paragraphs=())) for p in protocols]
         (tmp / PROTOCOLS).write_text(json.dumps(headers, ensure_ascii=False), encoding="utf-8")
@@ -221,7 +221,7 @@ def _write_paragraphs(file: Path, protocols: list[Protocol]) -> NDArray[np.int64
     with open(file, "wb") as out:
         for protocol in protocols:
             for paragraph in protocol.paragraphs:
-                line = (json.dumps(asdict(paragraph), ensure_ascii=False) + "\n").encode("utf-8")
+                line = (json.dumps(record_dict(paragraph), ensure_ascii=False) + "\n").encode("utf-8")
                 out.write(line)
                 offsets.append(offsets[-1] + len(line))
     return np.asarray(offsets, dtype=np.int64)

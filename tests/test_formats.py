@@ -148,3 +148,39 @@ def test_a_scanned_protocol_is_searchable_and_its_hits_marked_ocr(tmp_path: Path
     hit = Searcher(load_index(tmp_path / "idx"), FakeEmbedder()).search("lokalförsörjningsplan äldreboenden", k=1)[0]
     assert (hit.file, hit.paragraph, hit.pages, hit.ocr) == ("skannat.pdf", "27", (1,), True)
     assert hit.citation.endswith("§ 27, s. 1")
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian package chromium is not installed")
+@pytest.mark.parametrize("name", ["Goteborg_Kommunstyrelsen_2025-03-12.txt", LOMMA])
+def test_a_pdf_printed_by_chromium_parses_like_the_text(tmp_path: Path, name: str) -> None:
+    """A PDF from another maker: Chromium prints the protocol with its own running header (date, title)
+    and footer (address, "1/49"), which PDFium returns after the body of each page."""
+    import html
+    import subprocess
+
+    text = read_protocol_text(CORPUS / name)
+    rows = "".join(f"<div>{html.escape(line) if line.strip() else '&nbsp;'}</div>" for line in text.split("\n"))
+    page = tmp_path / "protokoll.html"
+    page.write_text(
+        "<html><head><meta charset='utf-8'><title>Protokoll</title><style>body{font:10pt 'DejaVu Sans';"
+        f"white-space:pre-wrap}}</style></head><body>{rows}</body></html>",
+        encoding="utf-8",
+    )
+    pdf = tmp_path / "protokoll.pdf"
+    subprocess.run(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         f"--print-to-pdf={pdf}", page.as_uri()],
+        capture_output=True, timeout=120, check=True,
+    )  # fmt: skip
+    got, expected = parse_file(pdf), parse_file(CORPUS / name)
+    assert got.page_count > 5 and (got.organisation, got.body, got.date) == (
+        expected.organisation,
+        expected.body,
+        expected.date,
+    )
+    assert _fields(got) == _fields(expected)
+    # Nothing of the print furniture in any paragraph: each reads as its text version does.
+    assert [norm(p.text) for p in got.paragraphs] == [norm(p.text) for p in expected.paragraphs]

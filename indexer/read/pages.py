@@ -68,12 +68,11 @@ def _nonblank(lines: list[str]) -> list[int]:
 
 
 def _zones(lines: list[str]) -> tuple[list[int], list[int]]:
-    """Indices of a page's top and bottom zone lines. On a short page the zones would overlap; they are
-    split instead, the top taking the larger half, so a one-line page has no footer to lose."""
+    """Indices of a page's top and bottom zone lines. On a short page they overlap: the last page of a
+    Chromium print holds one body line, then the print header and footer, all three at the bottom edge
+    (a line is only ever dropped when it recurs as furniture on most pages)."""
     filled = _nonblank(lines)
-    top = min(TOP_ZONE_LINES, math.ceil(len(filled) / 2))
-    bottom = min(BOTTOM_ZONE_LINES, len(filled) - top)
-    return filled[:top], filled[len(filled) - bottom :]
+    return filled[:TOP_ZONE_LINES], filled[max(0, len(filled) - BOTTOM_ZONE_LINES) :]
 
 
 def _running_keys(pages: list[list[str]], zones: list[list[int]]) -> set[str]:
@@ -106,13 +105,15 @@ def remove_running_lines(pages: list[list[str]]) -> list[list[str]]:
     zones = [_zones(lines) for lines in pages]
     tops = [top for top, _ in zones]
     bottoms = [bottom for _, bottom in zones]
-    headers = _running_keys(pages, tops)
-    footers = _running_keys(pages, bottoms)
+    # Either kind is looked for at both edges: PDFium gives a page's text in content order, and Chromium's
+    # print header (date, title) comes out after the body, at the bottom edge; on a page with nothing but
+    # header and footer it is then the top line.
+    running = _running_keys(pages, tops) | _running_keys(pages, bottoms)
     cleaned: list[list[str]] = []
     for number, (lines, top, bottom) in enumerate(zip(pages, tops, bottoms), start=1):
-        drop = _edge_run(lines, bottom[::-1], number, footers)
+        drop = _edge_run(lines, bottom[::-1], number, running)
         if number > 1:
-            drop |= _edge_run(lines, top, number, headers)
+            drop |= _edge_run(lines, top, number, running)
         cleaned.append([line for i, line in enumerate(lines) if i not in drop])
     return cleaned
 

@@ -40,15 +40,20 @@ def word_count(text: str) -> int:
 def window_spans(text: str, max_words: int) -> list[tuple[int, int]]:
     """Runs of consecutive sentences of at most `max_words` words (a longer sentence stands alone),
     each window repeating the previous window's last sentence when that one is short."""
+    # A word never crosses a sentence span (spans are cut at whitespace), so a window's words are the
+    # sum of its sentences' words: counted once each, not again for every window they might join.
     windows: list[tuple[int, int]] = []
-    current: list[tuple[int, int]] = []
+    current: list[tuple[int, int, int]] = []  # start, end, words
+    total = 0
     for start, end in sentence_spans(text):
-        if current and word_count(text[current[0][0] : end]) > max_words:
+        count = word_count(text[start:end])
+        if current and total + count > max_words:
             windows.append((current[0][0], current[-1][1]))
             last = current[-1]
-            short = word_count(text[last[0] : last[1]]) < max_words // 2
-            current = [last] if short else []
-        current.append((start, end))
+            current = [last] if last[2] < max_words // 2 else []
+            total = sum(c for _, _, c in current)
+        current.append((start, end, count))
+        total += count
     if current:
         windows.append((current[0][0], current[-1][1]))
     return windows

@@ -102,19 +102,18 @@ def session_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def corpus_index(tmp_path_factory: pytest.TempPathFactory, session_corpus: Path) -> Path:
-    """An index of the whole corpus built once per session with the fake embedder (read-only)."""
-    path = tmp_path_factory.mktemp("corpus-index") / "idx"
-    build_index(session_corpus, path, FakeEmbedder())
-    return path
-
-
-@pytest.fixture(scope="session")
 def fake_model_index(tmp_path_factory: pytest.TempPathFactory, session_corpus: Path) -> Path:
     """The corpus indexed once per session as `protokoll index --model fake` would (read-only: copy it)."""
     path = tmp_path_factory.mktemp("fake-model-index") / "idx"
     build_index(session_corpus, path, FakeEmbedder("fake"))
     return path
+
+
+@pytest.fixture(scope="session")
+def corpus_index(fake_model_index: Path) -> Path:
+    """The corpus indexed once per session with the fake embedder (read-only); the fake's vectors do not
+    depend on its name, so this is the `--model fake` index."""
+    return fake_model_index
 
 
 @pytest.fixture

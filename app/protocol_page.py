@@ -9,7 +9,7 @@ from urllib.parse import quote, urlencode
 
 import numpy as np
 
-from app.cite import cite_protocol, paragraph_label
+from app.cite import cite_protocol, page_label, paragraph_label
 from indexer.index.store import StoredIndex
 from indexer.models import Protocol
 
@@ -98,7 +98,10 @@ def render_protocol(protocol: Protocol, highlight: tuple[str, int, int] | None =
             span = (highlight[1], highlight[2])
             marked = True
         heading = " ".join(x for x in (paragraph_label(protocol, paragraph), paragraph.title) if x)
-        case = f'<p class="case">Ärende: {esc(paragraph.case_number)}</p>' if paragraph.case_number else ""
+        facts = [f"Ärende: {paragraph.case_number}"] if paragraph.case_number else []
+        facts += [page_label(paragraph.pages)] if paragraph.pages else []
+        facts += ["maskinläst (OCR)"] if paragraph.ocr else []
+        case = f'<p class="case">{esc(" · ".join(facts))}</p>' if facts else ""
         sections.append(
             f'<section id="p-{esc(anchor)}"><h2>{esc(heading)}</h2>{case}'
             f"<pre>{highlighted(paragraph.text, span)}</pre></section>"
@@ -126,9 +129,9 @@ def render_protocol_list(protocols: Sequence[Protocol], counts: Sequence[int], l
         cells.append(
             f'<tr><td><a href="{href}">{esc(protocol.organisation)}</a></td>'
             f'<td><a href="{href}">{esc(protocol.body)}</a></td>'
-            f"<td>{esc(protocol.date or UNDATED)}</td><td>{int(count)}</td></tr>"
+            f"<td>{esc(protocol.date or UNDATED)}</td><td>{int(count)}</td><td>{esc(protocol.source)}</td></tr>"
         )
     return (
         '<table class="protocols"><thead><tr><th>Organisation</th><th>Organ</th><th>Datum</th>'
-        f"<th>Paragrafer</th></tr></thead><tbody>{''.join(cells)}</tbody></table>"
+        f"<th>Paragrafer</th><th>Fil</th></tr></thead><tbody>{''.join(cells)}</tbody></table>"
     )

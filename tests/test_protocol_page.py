@@ -173,11 +173,11 @@ def test_the_list_is_newest_first_with_undated_last_and_escaped_links() -> None:
     ]
     listing = render_protocol_list(protocols, [11, 22, 33, 44], lambda s: f'/x?f={s}&q="')
     assert not listing.startswith("<!doctype") and "<html" not in listing
-    for heading in ("Organisation", "Organ", "Datum", "Paragrafer"):
+    for heading in ("Organisation", "Organ", "Datum", "Paragrafer", "Fil"):
         assert f"<th>{heading}</th>" in listing
     rows = re.findall(r"<tr><td>.*?</tr>", listing)
     assert [re.findall(r"f=(\w+)\.txt", r)[0] for r in rows] == ["a", "c", "b", "none"]
-    assert "<td>2026-02-01</td><td>33</td>" in rows[0]
+    assert "<td>2026-02-01</td><td>33</td><td>a.txt</td>" in rows[0]
     assert "<td>odaterat</td><td>22</td>" in rows[3]
     assert rows[0].count('href="/x?f=a.txt&amp;q=&quot;"') == 2
     assert "Org A &amp; Co" in rows[0]
@@ -214,3 +214,11 @@ def test_protocol_link_quotes_every_part() -> None:
     assert protocol_link("x.txt", "345") == "/protokoll/x.txt?p=345#p-345"
     assert protocol_link("x.txt", start=0, end=5) == "/protokoll/x.txt?s=0&e=5"
     assert protocol_link("x.txt", "4 a&b") == "/protokoll/x.txt?p=4%20a%26b#p-4%20a%26b"
+
+
+def test_a_paragraph_shows_its_pages_and_ocr() -> None:
+    paged = Paragraph("72", "Intag", "§ 72 Intag\nText.", "BUN/2023:206", pages=(15, 16), ocr=True)
+    plain = Paragraph("73", "Övrigt", "§ 73 Övrigt\nText.")
+    page = render_protocol(small_protocol(paged, plain, source="bun.pdf"))
+    assert '<p class="case">Ärende: BUN/2023:206 · s. 15–16 · maskinläst (OCR)</p>' in section(page, "72")
+    assert 'class="case"' not in section(page, "73")

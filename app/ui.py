@@ -305,11 +305,11 @@ def build_app(searcher: Searcher | LiveSearcher, uploads: Uploads | None = None)
             add = gr.Button("Lägg till protokoll", variant="primary", interactive=uploads is not None)
             added = gr.HTML()
 
-            def add_files(paths: list[str] | None, progress: Any = gr.Progress()) -> str:  # noqa: B008 (Gradio's way)
-                return handlers.add(paths, progress)
+            def add_files(paths: list[str] | None, progress: Any = gr.Progress()) -> tuple[str, None]:  # noqa: B008
+                return handlers.add(paths, progress), None  # the report names every file; the picker is emptied
 
             # One add at a time: the next upload waits in Gradio's queue instead of meeting the build lock.
-            add.click(add_files, files, added, api_visibility="private", concurrency_limit=1)
+            add.click(add_files, files, [added, files], api_visibility="private", concurrency_limit=1)
         with gr.Tab("Om") as about_tab:
             about = gr.HTML()
             about_tab.select(handlers.about, outputs=about, api_visibility="private")

@@ -225,6 +225,8 @@ def test_an_uploaded_pdf_is_answered_with_its_page(browser: Any, tmp_path: Path)
         shown = report.inner_text()
         assert "Tillagt: Kulturnämnden 2026-09-15.pdf — 2 paragrafer, 2 sidor" in shown
         assert "Inte tillagt: program.exe — filtypen kan inte läsas" in shown
+        page.locator(".pending").first.wait_for(state="detached", timeout=30_000)  # the emptied picker settles
+        page.screenshot(path=str(SCREENSHOTS / "lagg-till.png"), full_page=False)
         assert (library / "Kulturnämnden 2026-09-15.pdf").read_bytes() == upload.read_bytes()
         page.get_by_role("tab", name="Sök").click()
         ask(page, "Vad beslutade kulturnämnden om kulturpriset 2026?")

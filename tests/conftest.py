@@ -136,14 +136,20 @@ def searcher(corpus_index: Path) -> Searcher:
 def library_index(fake_model_index: Path, corpus_copy: Path, tmp_path: Path) -> Path:
     """`index_copy` whose library folder (the manifest's `corpus`) is this test's `corpus_copy`: for tests
     that add protocols, without a build of their own (seconds each)."""
-    version = Path(os.path.realpath(fake_model_index))
-    shutil.copytree(version, tmp_path / version.name)
-    os.symlink(version.name, tmp_path / "idx")
-    manifest_file = tmp_path / version.name / "manifest.json"
+    return copy_index(fake_model_index, tmp_path, library=corpus_copy)
+
+
+def copy_index(index: Path, folder: Path, library: Path) -> Path:
+    """A writable copy of `index`, linked as `folder/idx` like a build links it, whose library folder (the
+    manifest's `corpus`) is `library`: adding to it never writes where the original was built from."""
+    version = Path(os.path.realpath(index))
+    shutil.copytree(version, folder / version.name)
+    os.symlink(version.name, folder / "idx")
+    manifest_file = folder / version.name / "manifest.json"
     manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
-    manifest["corpus"] = str(corpus_copy.resolve())
+    manifest["corpus"] = str(library.resolve())
     manifest_file.write_text(json.dumps(manifest), encoding="utf-8")
-    return tmp_path / "idx"
+    return folder / "idx"
 
 
 @pytest.fixture(scope="session")

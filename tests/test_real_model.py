@@ -231,20 +231,14 @@ def test_ask_as_a_new_user_would(index_dir: Path) -> None:
 def test_a_pdf_added_with_the_real_model_is_answered_with_its_page(real_index: Path, tmp_path: Path) -> None:
     """`protokoll add` as a user runs it: a new meeting as a 3-page PDF into a copy of the real index (its
     library a copy of the corpus), then `ask` cites it with its page."""
-    import os
     import shutil
 
+    from tests.conftest import copy_index
     from tests.pdf_maker import make_pdf
 
-    version = Path(os.path.realpath(real_index))
-    shutil.copytree(version, tmp_path / version.name)
-    os.symlink(version.name, tmp_path / "idx")
     library = tmp_path / "bibliotek"
     shutil.copytree(CORPUS, library)
-    manifest_file = tmp_path / version.name / "manifest.json"
-    manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
-    manifest["corpus"] = str(library)
-    manifest_file.write_text(json.dumps(manifest), encoding="utf-8")
+    copy_index(real_index, tmp_path, library)
     lines = (ROOT / "tests" / "data" / "Lomma_Kulturnamnden_2026-09-15.txt").read_text(encoding="utf-8").split("\n")
     pdf = tmp_path / "Kulturnämnden 2026-09-15.pdf"
     pdf.write_bytes(make_pdf([lines[:8], lines[8:16], lines[16:]], footer="Sida {page} av {pages}"))

@@ -36,6 +36,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     index = sub.add_parser("index", help="build or update the index of a corpus folder")
     index.add_argument("corpus", nargs="?", default=str(DEFAULT_CORPUS), help="folder of protocols (default: corpus/)")
+    index.add_argument(
+        "--ray",
+        nargs="?",
+        const="local",
+        metavar="ADDRESS",
+        help="parse and embed on Ray (pip install 'protokollsok[ray]'): a Ray runtime on this machine's cores, or "
+        "the cluster at ADDRESS (127.0.0.1:6379, ray://head:10001, auto)",
+    )
     _common(index)
 
     add = sub.add_parser(
@@ -191,10 +199,19 @@ def print_build(report: BuildReport, settings: Settings) -> None:
     print(f"{report.summary()} → {settings.index_dir}")
 
 
-def run_index(corpus: Path, settings: Settings) -> int:
+def run_index(corpus: Path, settings: Settings, ray: str | None = None) -> int:
+    """Build or update the index here, or on Ray when `ray` is an address (`local`: a runtime on this machine)."""
     from indexer.build import build_index
     from indexer.model.embed import SentenceTransformerEmbedder
 
+    if ray is not None:
+        from indexer.distributed import build_index_ray
+
+        with embedding_progress() as progress:
+            on_ray = build_index_ray(corpus, settings.index_dir, settings.model, progress=progress, address=ray)
+        print_build(on_ray.report, settings)
+        print(on_ray.placement())
+        return 1 if on_ray.report.errors else 0
     with embedding_progress() as progress:
         report = build_index(corpus, settings.index_dir, SentenceTransformerEmbedder(settings.model), progress=progress)
     print_build(report, settings)
@@ -461,7 +478,7 @@ def run_check(settings: Settings, corpus: str | None) -> int:
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
-    "index": lambda a, s: run_index(Path(a.corpus), s),
+    "index": lambda a, s: run_index(Path(a.corpus), s, a.ray),
     "add": lambda a, s: run_add(a.files, s, a.corpus, a.replace),
     "search": lambda a, s: run_search(a.question, s, a.k, a.json, _filters_of(a)),
     "ask": lambda a, s: run_ask(a.question, s, a.k, a.json, _filters_of(a)),

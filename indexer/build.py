@@ -5,17 +5,17 @@ from __future__ import annotations
 import functools
 import hashlib
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from indexer.chunk import ChunkSettings, chunk_protocol
 from indexer.duplicates import find_duplicates
-from indexer.errors import IndexMismatchError, ProtocolParseError
+from indexer.errors import IndexMismatchError, ModelError, ProtocolParseError
 from indexer.index.store import (
     SCHEMA_VERSION,
     build_lock,
@@ -32,9 +32,21 @@ from indexer.parse.protocol import parse_document
 from indexer.read.files import content_hash, list_protocol_files, read_document
 from indexer.read.meta import read_meta
 
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
 EMBED_BATCH = 32
 Progress = Callable[[int, int], None]
 """Called as progress(done, total) while chunks are embedded."""
+
+FileOutcome = tuple[Protocol, list[Chunk]] | FileProblem
+"""What became of one file read this run: its protocol and chunks, or why it could not be indexed."""
+ParseFiles = Callable[[Sequence[Path], ChunkSettings], list[FileOutcome]]
+"""Read, parse and chunk these files; one outcome per file, in their order (here: `parse_here`; or on Ray)."""
+EmbedTexts = Callable[[Sequence[str]], Iterable[tuple["NDArray[np.intp]", "NDArray[np.float32]"]]]
+"""Embed these texts: yields (positions among the texts, their normalised vectors) as batches finish, in any
+order, each text once (here: `embed_here`; or on Ray). The build stores each batch as it comes and counts it
+as progress."""
 
 
 @functools.lru_cache(maxsize=1)
@@ -56,39 +68,84 @@ def parse_file(path: Path) -> Protocol:
     return parse_document(read_document(path), path.name, read_meta(path))
 
 
+def file_problem(name: str, error: ProtocolParseError | OSError) -> FileProblem:
+    """A file that could not be read or parsed, as the build reports it."""
+    return FileProblem(name, str(error) if isinstance(error, ProtocolParseError) else f"cannot read the file ({error})")
+
+
+def parse_here(paths: Sequence[Path], settings: ChunkSettings) -> list[FileOutcome]:
+    """`ParseFiles` in this process, one file after another."""
+    outcomes: list[FileOutcome] = []
+    for path in paths:
+        try:
+            protocol = parse_file(path)
+        except (ProtocolParseError, OSError) as error:
+            outcomes.append(file_problem(path.name, error))
+            continue
+        outcomes.append((protocol, chunk_protocol(protocol, settings)))
+    return outcomes
+
+
+def embed_here(embedder: Embedder) -> EmbedTexts:
+    """`EmbedTexts` in this process: batches of EMBED_BATCH through `embedder`, in order."""
+
+    def embed(texts: Sequence[str]) -> Iterator[tuple[NDArray[np.intp], NDArray[np.float32]]]:
+        for start in range(0, len(texts), EMBED_BATCH):
+            batch = texts[start : start + EMBED_BATCH]
+            yield np.arange(start, start + len(batch)), embedder.embed_documents(batch)
+
+    return embed
+
+
 @dataclass(frozen=True, slots=True)
 class ParsedCorpus:
     """The protocols of a corpus folder; `hashes` of every file parsed (duplicates included), the files that
-    failed, and the names of those read this run (the rest were reused from the previous index)."""
+    failed, the names of those read this run (the rest were reused from the previous index) and their
+    chunks."""
 
     protocols: list[Protocol]
     hashes: dict[str, str]
     errors: list[FileProblem]
     read: list[str]
+    chunks: dict[str, list[Chunk]] = field(default_factory=dict)
 
 
-def parse_corpus(corpus_dir: Path, known: dict[tuple[str, str], Protocol] | None = None) -> ParsedCorpus:
-    """Read and parse every protocol file; a broken file becomes a FileProblem, not an abort. A file whose
-    name and content hash are in `known` (parsed by this parser for the previous index) is not read again.
-    `hashes` covers every file read, duplicates included."""
-    protocols: list[Protocol] = []
-    hashes: dict[str, str] = {}
-    errors: list[FileProblem] = []
-    read: list[str] = []
+def parse_corpus(
+    corpus_dir: Path,
+    known: dict[tuple[str, str], Protocol] | None = None,
+    settings: ChunkSettings | None = None,
+    parse_files: ParseFiles = parse_here,
+) -> ParsedCorpus:
+    """Read, parse and chunk every protocol file; a broken file becomes a FileProblem, not an abort. A file
+    whose name and content hash are in `known` (parsed by this parser for the previous index) is not read
+    again. `hashes` covers every file read, duplicates included."""
     known = known or {}
-    for path in list_protocol_files(corpus_dir):
+    paths = list_protocol_files(corpus_dir)
+    digests: dict[str, str | FileProblem] = {}
+    for path in paths:
         try:
-            digest = content_hash(path)
-            protocol = known.get((path.name, digest)) or parse_file(path)
-            if (path.name, digest) not in known:
-                read.append(path.name)
-        except (ProtocolParseError, OSError) as error:
-            message = str(error) if isinstance(error, ProtocolParseError) else f"cannot read the file ({error})"
-            errors.append(FileProblem(path.name, message))
+            digests[path.name] = content_hash(path)
+        except OSError as error:
+            digests[path.name] = file_problem(path.name, error)
+    to_read = [p for p in paths if isinstance(d := digests[p.name], str) and (p.name, d) not in known]
+    outcomes = dict(zip((p.name for p in to_read), parse_files(to_read, settings or ChunkSettings())))
+    parsed = ParsedCorpus([], {}, [], [])
+    for path in paths:
+        digest = digests[path.name]
+        if isinstance(digest, FileProblem):
+            parsed.errors.append(digest)
             continue
-        protocols.append(protocol)
-        hashes[path.name] = digest
-    return ParsedCorpus(protocols, hashes, errors, read)
+        protocol = known.get((path.name, digest))
+        if protocol is None:
+            outcome = outcomes[path.name]
+            if isinstance(outcome, FileProblem):
+                parsed.errors.append(outcome)
+                continue
+            protocol, parsed.chunks[path.name] = outcome
+            parsed.read.append(path.name)
+        parsed.protocols.append(protocol)
+        parsed.hashes[path.name] = digest
+    return parsed
 
 
 def _reusable_protocols(index_dir: Path) -> dict[tuple[str, str], Protocol]:
@@ -146,12 +203,20 @@ def build_locked(
     embedder: Embedder,
     settings: ChunkSettings | None = None,
     progress: Progress | None = None,
+    *,
+    parse_files: ParseFiles = parse_here,
+    embed_texts: EmbedTexts | None = None,
 ) -> BuildReport:
-    """`build_index` for a caller that already holds the index's `build_lock` (e.g. adding files)."""
+    """`build_index` for a caller that already holds the index's `build_lock` (e.g. adding files).
+
+    `parse_files` and `embed_texts` do the two steps that may run elsewhere (a Ray cluster:
+    indexer/distributed.py); by default they run here, the texts through `embedder`. Every other step, and
+    the index written, are the same either way. `embedder.name` is the model the manifest names.
+    """
     remove_stale_builds(index_dir)
     started = time.perf_counter()
     settings = settings or ChunkSettings()
-    parsed = parse_corpus(corpus_dir, _reusable_protocols(index_dir))
+    parsed = parse_corpus(corpus_dir, _reusable_protocols(index_dir), settings, parse_files)
     protocols, hashes, errors = parsed.protocols, parsed.hashes, parsed.errors
     if not protocols:
         detail = "; ".join(f"{e.file}: {e.message}" for e in errors) or "no protocol files (.pdf, .docx, .html, .txt)"
@@ -161,7 +226,8 @@ def build_locked(
     protocols = [p for p in protocols if p.source not in dropped]
     warnings = [FileProblem(p.source, w) for p in protocols for w in p.warnings]
     warnings += [FileProblem(d.dropped, d.message) for d in duplicates]
-    chunks: list[Chunk] = [c for p in protocols for c in chunk_protocol(p, settings)]
+    # Files read this run were chunked where they were parsed; those reused from the previous index here.
+    chunks: list[Chunk] = [c for p in protocols for c in parsed.chunks.get(p.source) or chunk_protocol(p, settings)]
 
     known = _reusable_vectors(index_dir, embedder.name)
     # Batches of similar length: a batch is padded to its longest text, so mixing 60-word windows
@@ -169,20 +235,11 @@ def build_locked(
     todo = sorted(
         (i for i, c in enumerate(chunks) if c.embed_text not in known), key=lambda i: len(chunks[i].embed_text)
     )
-    dimension = _dimension(known, embedder, bool(todo))
-    vectors = np.zeros((len(chunks), dimension), dtype=np.float32)
-    for i, chunk in enumerate(chunks):
-        if chunk.embed_text in known:
-            vectors[i] = known[chunk.embed_text]
     if progress:
         progress(0, len(todo))
-    for batch_start in range(0, len(todo), EMBED_BATCH):
-        batch = todo[batch_start : batch_start + EMBED_BATCH]
-        vectors[batch] = embedder.embed_documents([chunks[i].embed_text for i in batch])
-        if progress:
-            progress(batch_start + len(batch), len(todo))
+    vectors = _vectors(chunks, todo, known, embed_texts or embed_here(embedder), embedder, progress)
 
-    manifest = make_manifest(embedder.name, dimension, settings, protocols, chunks, hashes)
+    manifest = make_manifest(embedder.name, int(vectors.shape[1]), settings, protocols, chunks, hashes)
     manifest["corpus"] = str(corpus_dir.resolve())
     manifest["duplicates"] = {d.dropped: {"sha256": hashes[d.dropped], "same_as": d.kept} for d in duplicates}
     write_index(index_dir, manifest, vectors, chunks, protocols)
@@ -199,14 +256,37 @@ def build_locked(
     )
 
 
-def _dimension(known: dict[str, np.ndarray], embedder: Embedder, must_embed: bool) -> int:
-    # Asking the embedder loads the model; when every vector is reused, the old ones tell.
-    if known and not must_embed:
-        return int(next(iter(known.values())).shape[0])
-    dimension = embedder.dimension
-    if known and int(next(iter(known.values())).shape[0]) != dimension:
-        raise IndexMismatchError(f"model {embedder.name!r} changed its dimension; rebuild from scratch")
-    return dimension
+def _vectors(
+    chunks: list[Chunk],
+    todo: list[int],
+    known: dict[str, np.ndarray],
+    embed: EmbedTexts,
+    embedder: Embedder,
+    progress: Progress | None,
+) -> NDArray[np.float32]:
+    """Every chunk's vector: the chunks in `todo` embedded, each batch stored as it comes, the others reused."""
+    old = int(next(iter(known.values())).shape[0]) if known else None
+    vectors: NDArray[np.float32] | None = None
+    if todo:
+        where, stored, done = np.asarray(todo), np.zeros(len(todo), dtype=bool), 0
+        for rows, batch in embed([chunks[i].embed_text for i in todo]):
+            if vectors is None:  # the first batch tells the dimension
+                if old is not None and batch.shape[1] != old:
+                    raise IndexMismatchError(f"model {embedder.name!r} changed its dimension; rebuild from scratch")
+                vectors = np.zeros((len(chunks), batch.shape[1]), dtype=np.float32)
+            vectors[where[rows]] = batch
+            done += int(np.count_nonzero(~stored[rows]))
+            stored[rows] = True
+            if progress:
+                progress(done, len(todo))
+        if done != len(todo):
+            raise ModelError(f"model {embedder.name!r}: {done} of {len(todo)} chunks came back embedded")
+    if vectors is None:  # nothing embedded: the reused vectors tell the dimension, else the model (loading it)
+        vectors = np.zeros((len(chunks), old if old is not None else embedder.dimension), dtype=np.float32)
+    for i, chunk in enumerate(chunks):
+        if chunk.embed_text in known:
+            vectors[i] = known[chunk.embed_text]
+    return vectors
 
 
 def make_manifest(

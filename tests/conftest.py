@@ -2,61 +2,32 @@
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import json
 import os
-import re
 import shutil
 import socket
 import subprocess
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 
-import numpy as np
 import pytest
-from numpy.typing import NDArray
 
 from app.search import Searcher
 from indexer.build import build_index
 from indexer.index.store import load_index
+from tests.fakes import FakeEmbedder
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 DEV_QUESTIONS = ROOT / "tests" / "eval" / "dev.jsonl"
-
-
-@functools.lru_cache(maxsize=50_000)
-def _hashed_vector(text: str, dimension: int) -> NDArray[np.float32]:
-    """Words hashed into `dimension` buckets, normalised. A pure function of the text, so kept across the
-    session's many builds of the corpus (each would hash the same 2,625 chunks again)."""
-    vector = np.zeros(dimension, dtype=np.float32)
-    for word in re.findall(r"\w+", text.lower()):
-        digest = hashlib.blake2b(word[:6].encode(), digest_size=4).digest()
-        vector[int.from_bytes(digest, "little") % dimension] += 1.0
-    norm = float(np.linalg.norm(vector))
-    return vector / norm if norm else vector
-
-
-class FakeEmbedder:
-    """Hashes words into a small normalised vector: fast, deterministic, and similar texts are close."""
-
-    dimension = 512
-
-    def __init__(self, name: str = "fake-hash-512") -> None:
-        self.name = name
-        self.documents_embedded = 0
-
-    def _vector(self, text: str) -> NDArray[np.float32]:
-        return _hashed_vector(text, self.dimension).copy()
-
-    def embed_documents(self, texts: Sequence[str], batch_size: int = 32) -> NDArray[np.float32]:
-        self.documents_embedded += len(texts)
-        return np.stack([self._vector(t) for t in texts]) if texts else np.zeros((0, self.dimension), np.float32)
-
-    def embed_query(self, text: str) -> NDArray[np.float32]:
-        return self._vector(text)
+SMALL_CORPUS = (  # four protocols of four organisations, 35 kB: a build takes ~0.04 s, the whole corpus ~1.5 s
+    "000_a1d265b92dc01c91.txt",
+    "002_7e54b8903ea3b20c.txt",
+    "Lomma_Barn-och-utbildningsnamnden_2023-09-12.txt",
+    "Riksdagen_Kammaren_prot-2022-23-3.txt",
+)
+SMALL_PARAGRAPHS = 42  # their paragraphs, as the golden parse tests count them (16 + 10 + 10 + 6)
 
 
 @pytest.fixture(autouse=True)
@@ -79,6 +50,17 @@ def corpus_copy(tmp_path: Path) -> Path:
     target.mkdir()
     for path in CORPUS.glob("*.txt"):
         (target / path.name).write_bytes(path.read_bytes())
+    return target
+
+
+@pytest.fixture
+def small_corpus(tmp_path: Path) -> Path:
+    """A writable copy of `SMALL_CORPUS`: for tests of how builds behave (reuse, swaps, locks, faults), where
+    the whole corpus would add seconds a build and no coverage; the whole corpus is built once a session."""
+    target = tmp_path / "corpus"
+    target.mkdir()
+    for name in SMALL_CORPUS:
+        (target / name).write_bytes((CORPUS / name).read_bytes())
     return target
 
 

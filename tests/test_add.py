@@ -17,7 +17,7 @@ from app.search import Searcher
 from indexer.errors import IndexBusyError, ProtocolParseError
 from indexer.index.store import build_lock, load_index, read_manifest
 from indexer.library import Incoming, Refusal, add_files, check_name, library_of
-from tests.conftest import FakeEmbedder
+from tests.fakes import FakeEmbedder
 
 NEW = Path(__file__).parent / "data" / "Lomma_Kulturnamnden_2026-09-15.txt"
 EMBEDDER = FakeEmbedder("fake")  # the model name `library_index` was built with: every vector is reused

@@ -138,7 +138,7 @@ def test_markup_in_a_protocol_runs_nothing(browser: Any, tmp_path: Path) -> None
     from app.search import Searcher
     from indexer.build import build_index
     from indexer.index.store import load_index
-    from tests.conftest import FakeEmbedder
+    from tests.fakes import FakeEmbedder
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -190,7 +190,7 @@ def test_an_uploaded_pdf_is_answered_with_its_page(browser: Any, tmp_path: Path)
     from app.live import LiveSearcher
     from app.upload import Uploads
     from indexer.build import build_index
-    from tests.conftest import FakeEmbedder
+    from tests.fakes import FakeEmbedder
     from tests.pdf_maker import make_pdf
 
     library = tmp_path / "bibliotek"

@@ -13,7 +13,8 @@ import pytest
 import indexer.model.embed
 from app.cli import COMMANDS, main
 from app.contract import ASK_KEYS, JSON_KEYS
-from tests.conftest import ROOT, FakeEmbedder
+from tests.conftest import ROOT
+from tests.fakes import FakeEmbedder
 
 
 @pytest.fixture(autouse=True)
@@ -45,12 +46,12 @@ def test_readable_search_output(index_copy: Path, capsys: pytest.CaptureFixture[
 
 
 def test_index_reports_broken_file_and_exits_1(
-    corpus_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    small_corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    (corpus_copy / "trasig.txt").write_bytes(b"\x00\x00\x00")
-    assert main(["index", str(corpus_copy), "--index", str(tmp_path / "idx"), "--model", "fake"]) == 1
+    (small_corpus / "trasig.txt").write_bytes(b"\x00\x00\x00")
+    assert main(["index", str(small_corpus), "--index", str(tmp_path / "idx"), "--model", "fake"]) == 1
     captured = capsys.readouterr()
-    assert "trasig.txt" in captured.err and "18 files" in captured.out
+    assert "trasig.txt" in captured.err and "4 files" in captured.out
 
 
 @pytest.mark.parametrize("question", ["", "   "])
@@ -65,20 +66,20 @@ def test_missing_index_says_how_to_build(tmp_path: Path, capsys: pytest.CaptureF
     assert "no index" in err and "protokoll index" in err and "Traceback" not in err
 
 
-def test_index_of_other_model(corpus_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_index_of_other_model(small_corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     idx = str(tmp_path / "idx")
-    main(["index", str(corpus_copy), "--index", idx, "--model", "model-a"])
+    main(["index", str(small_corpus), "--index", idx, "--model", "model-a"])
     assert main(["search", "skola", "--index", idx, "--model", "model-b"]) == 1
     err = capsys.readouterr().err
     assert "'model-a'" in err and "'model-b'" in err
 
 
 def test_env_selects_index_and_model(
-    corpus_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    small_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("PROTOKOLL_INDEX", str(tmp_path / "env-idx"))
     monkeypatch.setenv("PROTOKOLL_MODEL", "env-model")
-    assert main(["index", str(corpus_copy)]) == 0
+    assert main(["index", str(small_corpus)]) == 0
     manifest = json.loads((tmp_path / "env-idx" / "manifest.json").read_text())
     assert manifest["model"] == "env-model"
 

@@ -17,7 +17,8 @@ from indexer.parse.protocol import parse_document
 from indexer.read.ocr import ocr_available
 from indexer.read.pdf import read_pdf
 from indexer.read.text import read_protocol_text
-from tests.conftest import CORPUS, FakeEmbedder
+from tests.conftest import CORPUS
+from tests.fakes import FakeEmbedder
 from tests.office_maker import make_docx, make_html
 from tests.pdf_maker import make_image_pdf
 from tests.test_read_pdf import CASES, Built, build, norm

@@ -16,7 +16,8 @@ from indexer.index.store import load_index
 from indexer.models import Protocol
 from indexer.parse.protocol import parse_protocol
 from indexer.read.text import decode
-from tests.conftest import CORPUS, FakeEmbedder
+from tests.conftest import CORPUS
+from tests.fakes import FakeEmbedder
 
 
 def parsed_or_refused(data: bytes, name: str = "x.txt") -> Protocol | ProtocolParseError:

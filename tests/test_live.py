@@ -11,16 +11,17 @@ from app.search import Searcher
 from indexer.build import build_index
 from indexer.errors import IndexBusyError
 from indexer.index.store import current_version, load_index, read_manifest
-from tests.conftest import FakeEmbedder
+from tests.conftest import SMALL_PARAGRAPHS
+from tests.fakes import FakeEmbedder
 
 
 def _open(path: Path) -> Searcher:
     return Searcher(load_index(path), FakeEmbedder())
 
 
-def test_index_path_is_never_missing_during_a_swap(corpus_copy: Path, tmp_path: Path) -> None:
+def test_index_path_is_never_missing_during_a_swap(small_corpus: Path, tmp_path: Path) -> None:
     path = tmp_path / "idx"
-    build_index(corpus_copy, path, FakeEmbedder())
+    build_index(small_corpus, path, FakeEmbedder())
     stop = threading.Event()
     seen: list[str] = []
     missing: list[str] = []
@@ -37,7 +38,7 @@ def test_index_path_is_never_missing_during_a_swap(corpus_copy: Path, tmp_path: 
     watcher.start()
     try:
         for _ in range(3):
-            build_index(corpus_copy, path, FakeEmbedder())
+            build_index(small_corpus, path, FakeEmbedder())
     finally:
         stop.set()
         watcher.join()
@@ -47,17 +48,17 @@ def test_index_path_is_never_missing_during_a_swap(corpus_copy: Path, tmp_path: 
     assert len([p for p in tmp_path.iterdir() if p.name.startswith(".idx.v-")]) == 2
 
 
-def test_a_legacy_index_folder_is_replaced_by_a_link(corpus_copy: Path, tmp_path: Path) -> None:
+def test_a_legacy_index_folder_is_replaced_by_a_link(small_corpus: Path, tmp_path: Path) -> None:
     path = tmp_path / "idx"
     path.mkdir()
     (path / "manifest.json").write_text('{"schema_version": 1}', encoding="utf-8")
-    build_index(corpus_copy, path, FakeEmbedder())
-    assert path.is_symlink() and load_index(path).tables.n_paragraphs == 644
+    build_index(small_corpus, path, FakeEmbedder())
+    assert path.is_symlink() and load_index(path).tables.n_paragraphs == SMALL_PARAGRAPHS
 
 
-def test_live_searcher_answers_every_question_while_the_index_is_rebuilt(corpus_copy: Path, tmp_path: Path) -> None:
+def test_live_searcher_answers_every_question_while_the_index_is_rebuilt(small_corpus: Path, tmp_path: Path) -> None:
     path = tmp_path / "idx"
-    build_index(corpus_copy, path, FakeEmbedder())
+    build_index(small_corpus, path, FakeEmbedder())
     live = LiveSearcher(path, lambda: _open(path))
     first = live.version
     errors: list[BaseException] = []
@@ -77,13 +78,13 @@ def test_live_searcher_answers_every_question_while_the_index_is_rebuilt(corpus_
     asker = threading.Thread(target=ask)
     asker.start()
     try:
-        new = corpus_copy / "ny.txt"
+        new = small_corpus / "ny.txt"
         new.write_text(
             "Kommunstyrelsen\nSammanträdesdatum: 2026-05-05\n\n§ 1 Cykelbanor i Zanzibarparken\n"
             "Kommunstyrelsen beslutar att bygga cykelbanor i Zanzibarparken.\n",
             encoding="utf-8",
         )
-        build_index(corpus_copy, path, FakeEmbedder())
+        build_index(small_corpus, path, FakeEmbedder())
         assert live.refresh(wait=True)
     finally:
         stop.set()
@@ -94,26 +95,26 @@ def test_live_searcher_answers_every_question_while_the_index_is_rebuilt(corpus_
     assert top.file == "ny.txt"
 
 
-def test_a_broken_rebuild_keeps_the_running_searcher(corpus_copy: Path, tmp_path: Path) -> None:
+def test_a_broken_rebuild_keeps_the_running_searcher(small_corpus: Path, tmp_path: Path) -> None:
     path = tmp_path / "idx"
-    build_index(corpus_copy, path, FakeEmbedder())
+    build_index(small_corpus, path, FakeEmbedder())
     live = LiveSearcher(path, lambda: _open(path))
     before = live.get()
-    build_index(corpus_copy, path, FakeEmbedder())
+    build_index(small_corpus, path, FakeEmbedder())
     os.remove(Path(os.path.realpath(path)) / "tables.npz")  # the new version is broken
     assert live.refresh(wait=True) is False
     assert live.get() is before and len(before.search("skola", k=2)) == 2
 
 
-def test_builds_swapping_at_once_leave_a_whole_index(corpus_copy: Path, tmp_path: Path) -> None:
+def test_builds_swapping_at_once_leave_a_whole_index(small_corpus: Path, tmp_path: Path) -> None:
     path = tmp_path / "idx"
-    build_index(corpus_copy, path, FakeEmbedder())
+    build_index(small_corpus, path, FakeEmbedder())
     errors: list[BaseException] = []
     built: list[str] = []
 
     def build() -> None:
         try:
-            build_index(corpus_copy, path, FakeEmbedder())
+            build_index(small_corpus, path, FakeEmbedder())
             built.append(os.readlink(path))
         except BaseException as error:  # any failure is what this test looks for
             errors.append(error)
@@ -126,4 +127,4 @@ def test_builds_swapping_at_once_leave_a_whole_index(corpus_copy: Path, tmp_path
             builder.join()
     # The build lock lets one run at a time through; the others are refused, never half done.
     assert built and all(isinstance(e, IndexBusyError) for e in errors), errors
-    assert Path(os.path.realpath(path)).is_dir() and load_index(path).tables.n_paragraphs == 644
+    assert Path(os.path.realpath(path)).is_dir() and load_index(path).tables.n_paragraphs == SMALL_PARAGRAPHS

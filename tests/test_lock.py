@@ -16,7 +16,8 @@ from app.cli import main
 from indexer.build import build_index
 from indexer.errors import IndexBusyError
 from indexer.index.store import load_index
-from tests.conftest import ROOT, FakeEmbedder
+from tests.conftest import ROOT, SMALL_CORPUS, SMALL_PARAGRAPHS
+from tests.fakes import FakeEmbedder
 
 HOLD = """
 import sys, time
@@ -36,31 +37,31 @@ def hold(path: Path) -> subprocess.Popen[str]:
 
 
 def test_a_second_build_is_refused_with_the_holders_pid(
-    corpus_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    small_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "idx"
-    build_index(corpus_copy, path, FakeEmbedder())
+    build_index(small_corpus, path, FakeEmbedder())
     before = os.readlink(path)
     holder = hold(path)
     try:
         with pytest.raises(IndexBusyError, match=f"pid {holder.pid}"):
-            build_index(corpus_copy, path, FakeEmbedder())
+            build_index(small_corpus, path, FakeEmbedder())
         monkeypatch.setattr(indexer.model.embed, "SentenceTransformerEmbedder", FakeEmbedder)
-        assert main(["index", str(corpus_copy), "--index", str(path), "--model", "fake"]) == 1
+        assert main(["index", str(small_corpus), "--index", str(path), "--model", "fake"]) == 1
         assert f"pid {holder.pid}" in capsys.readouterr().err
-        assert os.readlink(path) == before and load_index(path).tables.n_paragraphs == 644
+        assert os.readlink(path) == before and load_index(path).tables.n_paragraphs == SMALL_PARAGRAPHS
     finally:
         holder.kill()
         holder.wait()
 
 
-def test_the_lock_of_a_killed_run_is_taken_over(corpus_copy: Path, tmp_path: Path) -> None:
+def test_the_lock_of_a_killed_run_is_taken_over(small_corpus: Path, tmp_path: Path) -> None:
     path = tmp_path / "idx"
     holder = hold(path)
     os.kill(holder.pid, signal.SIGKILL)
     holder.wait()
     lock = tmp_path / ".idx.build.lock"
     assert lock.read_text().strip() == str(holder.pid)  # the killed run's pid is still written there
-    report = build_index(corpus_copy, path, FakeEmbedder())
-    assert report.files == 18 and load_index(path).tables.n_paragraphs == 644
+    report = build_index(small_corpus, path, FakeEmbedder())
+    assert report.files == len(SMALL_CORPUS) and load_index(path).tables.n_paragraphs == SMALL_PARAGRAPHS
     assert lock.read_text() == ""

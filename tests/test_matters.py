@@ -16,7 +16,8 @@ from indexer.errors import QueryError
 from indexer.index.matters import build_matters, case_key, title_key
 from indexer.index.store import read_protocols
 from indexer.models import Filters, Outcome
-from tests.conftest import ROOT, FakeEmbedder
+from tests.conftest import ROOT
+from tests.fakes import FakeEmbedder
 
 GOLDEN = json.loads((ROOT / "tests" / "data" / "matter_paths.json").read_text("utf-8"))
 STEP_KEYS = ("date", "body", "paragraph", "file", "outcome", "proposal_to", "proposed")

@@ -29,7 +29,8 @@ from indexer.build import build_index, build_locked, parse_here
 from indexer.chunk import ChunkSettings
 from indexer.index.store import load_index, read_chunks, read_manifest, read_vectors
 from indexer.model.embed import DEFAULT_MODEL, query_embedder
-from tests.conftest import CORPUS, DEV_QUESTIONS, ROOT, FakeEmbedder
+from tests.conftest import CORPUS, DEV_QUESTIONS, ROOT, SMALL_CORPUS
+from tests.fakes import FakeEmbedder
 
 HAS_RAY = importlib.util.find_spec("ray") is not None
 TWO_NODE_FILES = (  # small protocols of four organisations: 228 chunks
@@ -77,7 +78,7 @@ def test_parse_bytes_matches_parsing_from_disk(corpus_copy: Path) -> None:
         assert parse_bytes(path.name, path.read_bytes(), extra, settings) == here, path.name
 
 
-def test_build_steps_can_run_elsewhere_and_are_asked_only_for_what_changed(corpus_copy: Path, tmp_path: Path) -> None:
+def test_build_steps_can_run_elsewhere_and_are_asked_only_for_what_changed(small_corpus: Path, tmp_path: Path) -> None:
     """`build_locked` with other parse and embed steps writes the index the local build writes, and hands
     them only the files read and the texts embedded this run."""
     from indexer.distributed import parse_bytes
@@ -98,15 +99,15 @@ def test_build_steps_can_run_elsewhere_and_are_asked_only_for_what_changed(corpu
         yield backwards[5:], vectors[backwards[5:]]
 
     def build(index: Path) -> Any:
-        return build_locked(corpus_copy, index, embedder, parse_files=parse_files, embed_texts=embed_texts)
+        return build_locked(small_corpus, index, embedder, parse_files=parse_files, embed_texts=embed_texts)
 
     report = build(tmp_path / "elsewhere")
-    build_index(corpus_copy, tmp_path / "here", FakeEmbedder())
+    build_index(small_corpus, tmp_path / "here", FakeEmbedder())
     assert read_chunks(tmp_path / "elsewhere") == read_chunks(tmp_path / "here")
     assert np.array_equal(read_vectors(tmp_path / "elsewhere"), read_vectors(tmp_path / "here"))
-    assert len(asked_files[0]) == 18 and asked_texts == [report.chunks]
+    assert len(asked_files[0]) == len(SMALL_CORPUS) and asked_texts == [report.chunks]
 
-    changed = corpus_copy / "000_a1d265b92dc01c91.txt"
+    changed = small_corpus / "000_a1d265b92dc01c91.txt"
     changed.write_text(changed.read_text(encoding="utf-8").replace("balanskontot", "utjämningskontot"), "utf-8")
     again = build(tmp_path / "elsewhere")
     assert asked_files[1] == [changed.name] and again.files_read == 1

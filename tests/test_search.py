@@ -18,7 +18,7 @@ from indexer.index.keyword import analyze_query
 from indexer.index.store import load_index, read_chunks, read_protocols, stored_vectors
 from indexer.index.vectors import top_k
 from indexer.models import ChunkKind, Filters
-from tests.conftest import FakeEmbedder
+from tests.fakes import FakeEmbedder
 
 QUESTIONS = (
     "Vad beslutades om balanskontot?",

@@ -15,7 +15,7 @@ from app.live import LiveSearcher
 from app.ui import READ_ONLY, Handlers
 from app.upload import BUSY, Uploads
 from indexer.index.store import build_lock
-from tests.conftest import FakeEmbedder
+from tests.fakes import FakeEmbedder
 
 NEW = Path(__file__).parent / "data" / "Lomma_Kulturnamnden_2026-09-15.txt"
 QUESTION = "Vad beslutade kulturnämnden om bibliotekets öppettider i Bjärred?"

@@ -1,6 +1,7 @@
 """From upload to searchable: a 50-page PDF added to a copy of the real index, timed by stage.
 
-Run by hand: `.venv/bin/python bench/ingest.py [--pages 50] [--index ~/.cache/protokollsok/index]`.
+Run by hand: `.venv/bin/python bench/ingest.py [--pages 50] [--scanned] [--index ~/.cache/protokollsok/index]`.
+`--scanned` makes every page an image without text, so the add OCRs it (tesseract).
 Builds a 50-page text PDF of a new meeting (Göteborg KF 2025-06-12 moved to 2027-06-10, so no vector
 of the index can be reused: every chunk is embedded, as for a protocol nobody has indexed), copies the
 index and its library into a temporary folder, and times `add_files` (read, parse, embed, write) with
@@ -36,15 +37,17 @@ FOOTER = "Sida {page} av {pages}\nJusterandes signatur   Utdragsbestyrkande"
 QUESTION = "Vad beslutade kommunfullmäktige den 10 juni 2027?"
 
 
-def new_meeting_pdf(pages: int) -> bytes:
+def new_meeting_pdf(pages: int, scanned: bool = False) -> bytes:
     text = read_protocol_text(SOURCE).replace("2025-06-12", "2027-06-10").replace("12 juni 2025", "10 juni 2027")
     lines = text.split("\n")[: pages * LINES_PER_PAGE]
-    return make_pdf([lines[i : i + LINES_PER_PAGE] for i in range(0, len(lines), LINES_PER_PAGE)], HEADER, FOOTER)
+    chunked = [lines[i : i + LINES_PER_PAGE] for i in range(0, len(lines), LINES_PER_PAGE)]
+    return make_pdf(chunked, HEADER, FOOTER, image_pages=range(1, len(chunked) + 1) if scanned else ())
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--pages", type=int, default=50)
+    parser.add_argument("--scanned", action="store_true", help="image pages only: the add OCRs them")
     parser.add_argument("--index", default=str(cache_dir() / "index"))
     args = parser.parse_args()
     index = Path(args.index)
@@ -52,13 +55,14 @@ def main() -> None:
     if library is None:
         sys.exit(f"{index}: no index with a library folder; run protokoll index first")
 
-    data = new_meeting_pdf(args.pages)
+    data = new_meeting_pdf(args.pages, args.scanned)
     started = time.perf_counter()
     document = read_pdf(data, NAME)
     read_s = time.perf_counter() - started
     print(
-        f"PDF: {args.pages} pages, {len(data) / 1e6:.1f} MB; text extraction {read_s:.2f} s "
-        f"({args.pages / read_s:.0f} pages/s), {document.page_count} pages read"
+        f"PDF{' (scanned)' if args.scanned else ''}: {args.pages} pages, {len(data) / 1e6:.1f} MB; "
+        f"{'OCR' if args.scanned else 'text extraction'} {read_s:.2f} s ({args.pages / read_s:.1f} pages/s), "
+        f"{document.page_count} pages read"
     )
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -3,7 +3,8 @@
 The library folder of an index is the folder it was built from (the manifest's `corpus`): `protokoll
 add` and the web UI's upload copy files there, so a later `protokoll index` of that folder keeps them.
 A file is copied only once it has been read and parsed on its own; a file that fails is reported by name
-and nothing is written for it. If the index build after the copy fails, the copies are taken back.
+and nothing is written for it. The build then takes those parses instead of reading the files again (a
+scanned PDF is OCR'd once). If the index build after the copy fails, the copies are taken back.
 """
 
 from __future__ import annotations
@@ -17,12 +18,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from indexer.build import Progress, build_locked
-from indexer.chunk import ChunkSettings
+from indexer.build import FileOutcome, ParseFiles, Progress, build_locked, parse_here
+from indexer.chunk import ChunkSettings, chunk_protocol
 from indexer.errors import ProtocolParseError, ProtokollError
 from indexer.index.store import build_lock, read_manifest
 from indexer.model.embed import Embedder
-from indexer.models import BuildReport, ProtocolMeta
+from indexer.models import BuildReport, Protocol, ProtocolMeta
 from indexer.parse.protocol import parse_document
 from indexer.read.files import PROTOCOL_SUFFIXES, READERS, is_protocol_file
 from indexer.read.meta import SIDECAR_SUFFIX, parse_meta, read_meta
@@ -114,12 +115,12 @@ def add_files(
     """
     library.mkdir(parents=True, exist_ok=True)
     with build_lock(index_dir):
-        accepted, unchanged, refused = _screen(incoming, library, replace)
+        accepted, unchanged, refused, screened = _screen(incoming, library, replace)
         if not accepted:
             return AddReport((), tuple(unchanged), tuple(refused), None)
         undo = _copy_in(accepted, library)
         try:
-            report = build_locked(library, index_dir, embedder, settings, progress)
+            report = build_locked(library, index_dir, embedder, settings, progress, parse_files=_taken_from(screened))
         except BaseException:
             undo()
             raise
@@ -132,10 +133,27 @@ Accepted = tuple[Incoming, bytes, Added | None]
 """A file to copy in: where it comes from, its bytes, and what it is (None for a sidecar)."""
 
 
+def _taken_from(screened: dict[str, Protocol]) -> ParseFiles:
+    """`ParseFiles` that takes the protocols `_screen` parsed from the bytes just copied in (the same bytes
+    and sidecar the file in the library has: the build lock is held), and reads and parses only the rest."""
+
+    def parse(paths: Sequence[Path], settings: ChunkSettings) -> list[FileOutcome]:
+        others = iter(parse_here([p for p in paths if p.name not in screened], settings))
+        return [
+            (screened[p.name], chunk_protocol(screened[p.name], settings)) if p.name in screened else next(others)
+            for p in paths
+        ]
+
+    return parse
+
+
 def _screen(
     incoming: Sequence[Incoming], library: Path, replace: bool
-) -> tuple[list[Accepted], list[str], list[Refused]]:
+) -> tuple[list[Accepted], list[str], list[Refused], dict[str, Protocol]]:
+    """The files to copy in, those already there, those refused, and the protocols parsed from the files
+    to copy in, by name."""
     accepted: list[Accepted] = []
+    screened: dict[str, Protocol] = {}
     unchanged: list[str] = []
     refused: list[Refused] = []
     sidecars: dict[str, tuple[Incoming, bytes, ProtocolMeta]] = {}
@@ -198,6 +216,7 @@ def _screen(
             )
         else:
             accepted += group
+            screened[item.name] = protocol
     for item, data, _meta in sidecars.values():
         # A sidecar sent alone corrects a protocol already in the library.
         stem = item.name[: -len(SIDECAR_SUFFIX)]
@@ -210,7 +229,7 @@ def _screen(
             refused.append(Refused(item.name, Refusal.CONFLICT, f"{item.name}: another sidecar is in the library"))
         else:
             accepted.append((item, data, None))
-    return accepted, unchanged, refused
+    return accepted, unchanged, refused, screened
 
 
 def _same_file(path: Path, data: bytes) -> bool:

@@ -15,7 +15,7 @@ import indexer.model.embed
 from app.cli import main
 from app.search import Searcher
 from indexer.errors import IndexBusyError, ProtocolParseError
-from indexer.index.store import build_lock, load_index, read_manifest
+from indexer.index.store import build_lock, load_index, read_manifest, read_protocols
 from indexer.library import Incoming, Refusal, add_files, check_name, library_of
 from tests.fakes import FakeEmbedder
 
@@ -46,10 +46,19 @@ def test_the_index_names_its_library(built: Path, corpus_copy: Path) -> None:
     assert library_of(built.parent / "nothing-here") is None
 
 
-def test_an_added_protocol_is_the_top_hit_and_only_it_is_read(built: Path, corpus_copy: Path) -> None:
+def test_an_added_protocol_is_the_top_hit_and_only_it_is_read(
+    built: Path, corpus_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import indexer.build
+
+    read_by_build: list[str] = []
+    real = indexer.build.parse_file
+    monkeypatch.setattr(indexer.build, "parse_file", lambda path: read_by_build.append(path.name) or real(path))
     report = add_files([Incoming(NEW, NEW.name)], corpus_copy, built, EMBEDDER)
     assert [(a.name, a.paragraphs) for a in report.added] == [(NEW.name, 2)] and not report.refused
     assert report.build is not None and report.build.files == 19 and report.build.files_read == 1
+    # Read once, when it was checked: the build takes that parse (a scan is OCR'd once), and it is the parse.
+    assert read_by_build == [] and read_protocols(built)[NEW.name] == real(corpus_copy / NEW.name)
     assert (corpus_copy / NEW.name).read_bytes() == NEW.read_bytes()
     assert _top(built) == (NEW.name, "12")
     # Sending the same file again changes nothing and builds nothing.

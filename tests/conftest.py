@@ -30,6 +30,13 @@ SMALL_CORPUS = (  # four protocols of four organisations, 35 kB: a build takes ~
 SMALL_PARAGRAPHS = 42  # their paragraphs, as the golden parse tests count them (16 + 10 + 10 + 6)
 
 
+def run_cli(*args: str, timeout: float = 1800) -> subprocess.CompletedProcess[str]:
+    """`protokoll ARGS…` in a process of its own, as a user runs it; its output captured."""
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args], capture_output=True, text=True, cwd=ROOT, timeout=timeout, check=False
+    )
+
+
 @pytest.fixture(autouse=True)
 def _isolated_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     # No test may touch the user's real index; the model cache stays shared (conversion is slow).
@@ -139,14 +146,7 @@ def real_index(tmp_path_factory: pytest.TempPathFactory, session_corpus: Path) -
     """The corpus indexed with the real model by `protokoll index` in a fresh process, once per session
     (the model tests and the browser tests share it)."""
     path = tmp_path_factory.mktemp("real") / "index"
-    result = subprocess.run(
-        [sys.executable, "-m", "app", "index", str(session_corpus), "--index", str(path)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=1800,
-        check=False,
-    )
+    result = run_cli("index", str(session_corpus), "--index", str(path))
     assert result.returncode == 0, result.stderr[-2000:]
     assert "Indexed 18 files, 644 paragraphs" in result.stdout
     return path

@@ -29,7 +29,7 @@ from indexer.build import build_index, build_locked, parse_here
 from indexer.chunk import ChunkSettings
 from indexer.index.store import load_index, read_chunks, read_manifest, read_vectors
 from indexer.model.embed import DEFAULT_MODEL, query_embedder
-from tests.conftest import CORPUS, DEV_QUESTIONS, ROOT, SMALL_CORPUS
+from tests.conftest import CORPUS, DEV_QUESTIONS, SMALL_CORPUS, run_cli
 from tests.fakes import FakeEmbedder
 
 HAS_RAY = importlib.util.find_spec("ray") is not None
@@ -136,14 +136,8 @@ def test_a_cluster_that_does_not_answer_is_said_at_once(tmp_path: Path) -> None:
     from tests.conftest import free_port
 
     address = f"127.0.0.1:{free_port()}"
-    result = subprocess.run(  # in a process of its own: Ray, once imported, keeps how it was set up
-        [sys.executable, "-m", "app", "index", str(CORPUS), "--index", str(tmp_path / "idx"), "--ray", address],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        check=False,
-    )
+    # In a process of its own: Ray, once imported, keeps how it was set up.
+    result = run_cli("index", str(CORPUS), "--index", str(tmp_path / "idx"), "--ray", address, timeout=120)
     assert result.returncode == 1
     assert result.stderr.startswith("protokoll: cannot connect to the Ray cluster at 127.0.0.1:"), result.stderr
     assert "Connection refused" in result.stderr and not (tmp_path / "idx").exists()
@@ -174,14 +168,7 @@ def top_hits(index: Path) -> list[list[tuple[str, str]]]:
 def test_whole_corpus_on_a_local_ray_runtime_matches_the_local_build(
     real_index: Path, session_corpus: Path, tmp_path: Path
 ) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "app", "index", str(session_corpus), "--index", str(tmp_path / "ray"), "--ray"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=1800,
-        check=False,
-    )
+    result = run_cli("index", str(session_corpus), "--index", str(tmp_path / "ray"), "--ray")
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Indexed 18 files, 644 paragraphs, 2625 chunks (2625 embedded, 0 reused" in result.stdout
     assert "Ray: 1 node; 18 files parsed on 1 node, 2,625 chunks embedded on 1 node" in result.stdout

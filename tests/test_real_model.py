@@ -17,17 +17,11 @@ import pytest
 from app.cli import main
 from app.contract import JSON_KEYS
 from app.evaluate import evaluate, load_questions, recall_at
-from tests.conftest import CORPUS, DEV_QUESTIONS, ROOT
+from tests.conftest import CORPUS, DEV_QUESTIONS, ROOT, run_cli
 
 pytestmark = pytest.mark.model
 
 CORPUS_QUESTIONS = ROOT / "tests" / "eval" / "corpus.jsonl"
-
-
-def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "app", *args], capture_output=True, text=True, cwd=ROOT, timeout=1800, check=False
-    )
 
 
 @pytest.fixture(scope="module")

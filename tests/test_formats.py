@@ -154,6 +154,8 @@ def test_a_scanned_protocol_is_searchable_and_its_hits_marked_ocr(tmp_path: Path
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
+@pytest.mark.browser  # it starts Chromium: with the browser tests, outside the fast subset (`model` too)
+@pytest.mark.model
 @pytest.mark.skipif(CHROMIUM is None, reason="Debian package chromium is not installed")
 @pytest.mark.parametrize("name", ["Goteborg_Kommunstyrelsen_2025-03-12.txt", LOMMA])
 def test_a_pdf_printed_by_chromium_parses_like_the_text(tmp_path: Path, name: str) -> None:

@@ -131,6 +131,8 @@ def test_a_folder_after_the_flag_is_not_taken_for_an_address(
     assert "expected a Ray address" in capsys.readouterr().err
 
 
+@pytest.mark.ray  # it starts Ray: with the other Ray tests, outside the fast subset (`model` too)
+@pytest.mark.model
 @pytest.mark.skipif(not HAS_RAY, reason="the ray extra is not installed")
 def test_a_cluster_that_does_not_answer_is_said_at_once(tmp_path: Path) -> None:
     from tests.conftest import free_port

@@ -22,9 +22,9 @@ QUESTION = "Vad beslutade kulturnämnden om bibliotekets öppettider i Bjärred?
 
 
 @pytest.fixture
-def app_parts(library_index: Path, corpus_copy: Path, tmp_path: Path) -> tuple[Handlers, Path, Path]:
+def app_parts(library_index: Path, small_corpus: Path, tmp_path: Path) -> tuple[Handlers, Path, Path]:
     """Handlers as `protokoll serve` wires them: a live searcher and uploads into the index's library."""
-    corpus, index = corpus_copy, library_index
+    corpus, index = small_corpus, library_index
     settings = Settings(index, "fake")
     embedder = FakeEmbedder("fake")
     live = LiveSearcher(index, lambda: open_searcher(settings, embedder))
@@ -64,7 +64,7 @@ def test_refusals_are_said_in_swedish_by_file_and_change_nothing(app_parts: tupl
             _uploaded(uploads, "virus.exe", b"MZ\x90\x00"),
             _uploaded(uploads, "trasig.pdf", b"%PDF-1.4 not a pdf at all"),
             _uploaded(uploads, "tom.txt", b""),
-            _uploaded(uploads, "Goteborg_Kommunstyrelsen_2025-03-12.txt", b"Ett annat protokoll\n"),
+            _uploaded(uploads, "000_a1d265b92dc01c91.txt", b"Ett annat protokoll\n"),
         ]
     )
     assert "Inte tillagt: <strong>virus.exe</strong> — filtypen kan inte läsas" in shown

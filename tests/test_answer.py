@@ -163,6 +163,13 @@ def test_a_topic_only_another_organisation_has(answerer: Answerer) -> None:
     answer = answerer.answer("Vad har Lomma beslutat om skolskjuts?")
     assert not answer.confident
     assert answer.answer.startswith("Jag hittar inget i protokollen från Lomma kommun om skolskjuts.")
+    # Another form of the word is the same word: "tilldelades" (stem `tilldel`) where Skaraborg writes
+    # "tilldelningen", "fastställdes" where the Riksdag writes "fastställ…".
+    question = "Hur mycket statsbidrag för yrkesvux tilldelades Skaraborg?"
+    assert answerer.searcher.words_only_elsewhere(question, ["Skaraborgs Kommunalförbund"]) == []
+    assert answerer.answer(question).confident
+    question = "Till hur många ledamöter fastställdes antalet i riksdagens utskott?"
+    assert answerer.searcher.words_only_elsewhere(question, ["Sveriges riksdag"]) == []
 
 
 def test_a_vote_question_quotes_the_proposition_and_the_result(answerer: Answerer) -> None:

@@ -79,3 +79,15 @@ def test_the_stopwords_are_bm25s_swedish_ones_read_without_importing_bm25s() -> 
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=False)
     assert result.returncode == 0 and result.stdout.strip() == "[]", result.stderr[-2000:]
+
+
+def test_same_word_terms_are_the_forms_the_stemmer_left_apart(tmp_path: Path) -> None:
+    build_keyword_index(["Tilldelningen blev 108 miljoner.", "Riksdagen fastställer antalet.", "Tillfället."], tmp_path)
+    index = KeywordIndex(tmp_path)
+    assert "tilldelning" in index.vocab and "fastställ" in index.vocab
+    assert index.same_word_terms("tilldel", 6) == ["tilldel", "tilldelning"]  # terms it begins
+    assert index.same_word_terms("fastställd", 6) == ["fastställd", "fastställ"]  # terms that begin it
+    assert index.same_word_terms("fastställd", 10) == ["fastställd"]  # `fastställ` is shorter than asked
+    assert index.same_word_terms("miljonär", 6) == ["miljonär", "miljon"]  # a false friend too: it only ever
+    # makes "only elsewhere" say less
+    assert index.same_word_terms("antalet", 6) == ["antalet"]  # `antal` has 5 letters

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import importlib.util
 import json
 import math
@@ -9,7 +10,7 @@ import re
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -181,6 +182,22 @@ class KeywordIndex:
             return default
         df = int(self._indptr[token + 1] - self._indptr[token])
         return math.log(1 + (self.size - df + 0.5) / (df + 0.5))
+
+    @cached_property
+    def _sorted_terms(self) -> list[str]:
+        return sorted(self.vocab)
+
+    def same_word_terms(self, term: str, shortest: int) -> list[str]:
+        """`term` and the terms of the vocabulary that are other forms of its word as the stemmer leaves
+        them: those it begins (`tilldel` → `tilldelning`) and those of at least `shortest` letters that begin
+        it (`fastställd` → `fastställ`)."""
+        found = [term]
+        i = bisect.bisect_left(self._sorted_terms, term)
+        while i < len(self._sorted_terms) and self._sorted_terms[i].startswith(term):
+            found.append(self._sorted_terms[i])
+            i += 1
+        found += [term[:n] for n in range(shortest, len(term)) if term[:n] in self.vocab]
+        return list(dict.fromkeys(found))
 
     def term_ids(self, terms: Sequence[str]) -> NDArray[np.int64]:
         """Vocabulary ids of the known terms, repeated terms counted as often as they are asked."""

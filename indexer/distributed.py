@@ -29,7 +29,7 @@ from indexer.index.store import build_lock
 from indexer.model.embed import DEFAULT_MODEL, SentenceTransformerEmbedder, cache_dir, prepare_model
 from indexer.models import BuildReport, FileProblem
 from indexer.parse.protocol import parse_document
-from indexer.read.files import READERS
+from indexer.read.files import read_data
 from indexer.read.meta import parse_meta, sidecar_path
 
 if TYPE_CHECKING:
@@ -186,9 +186,8 @@ def parse_bytes(name: str, data: bytes, sidecar: bytes | None, settings: ChunkSe
     """Read, parse and chunk one protocol file given as bytes (with its sidecar's), as `indexer.build.parse_here`
     does from disk: the same readers, parser, chunker and messages."""
     try:
-        document = READERS[Path(name).suffix.lower()](data, name)
         meta = None if sidecar is None else parse_meta(sidecar, sidecar_path(Path(name)).name)
-        protocol = parse_document(document, name, meta)
+        protocol = parse_document(read_data(data, name), name, meta)
     except (ProtocolParseError, OSError) as error:
         return file_problem(name, error)
     return protocol, chunk_protocol(protocol, settings)

@@ -25,7 +25,7 @@ from indexer.index.store import build_lock, read_manifest
 from indexer.model.embed import Embedder
 from indexer.models import BuildReport, Protocol, ProtocolMeta
 from indexer.parse.protocol import parse_document
-from indexer.read.files import PROTOCOL_SUFFIXES, READERS, is_protocol_file
+from indexer.read.files import PROTOCOL_SUFFIXES, is_protocol_file, read_data
 from indexer.read.meta import SIDECAR_SUFFIX, parse_meta, read_meta
 
 MAX_FILE_BYTES = 100 * 1024 * 1024
@@ -198,8 +198,7 @@ def _screen(
         sidecar = sidecars.pop(stem, None)
         try:
             meta = sidecar[2] if sidecar else read_meta(library / item.name)
-            document = READERS[Path(item.name).suffix.lower()](data, item.name)
-            protocol = parse_document(document, item.name, meta)
+            protocol = parse_document(read_data(data, item.name), item.name, meta)
         except ProtocolParseError as error:
             refused.append(Refused(item.name, Refusal.UNREADABLE, str(error)))
             if sidecar:

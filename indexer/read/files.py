@@ -62,15 +62,25 @@ def is_protocol_file(path: Path) -> bool:
 
 def read_document(path: Path) -> Document:
     """Read one protocol file with the reader for its kind."""
-    reader = READERS.get(path.suffix.lower())
-    if reader is None:
-        kinds = ", ".join(PROTOCOL_SUFFIXES)
-        raise ProtocolParseError(f"{path.name}: not a protocol file kind the indexer reads ({kinds})")
+    reader = _reader(path.name)
     try:
         data = path.read_bytes()
     except OSError as error:
         raise ProtocolParseError(f"{path.name}: cannot read the file ({error.strerror})") from None
     return reader(data, path.name)
+
+
+def read_data(data: bytes, name: str) -> Document:
+    """Read a protocol file's bytes (an upload, a file sent to a Ray node) with the reader for its name's kind."""
+    return _reader(name)(data, name)
+
+
+def _reader(name: str) -> Reader:
+    reader = READERS.get(Path(name).suffix.lower())
+    if reader is None:
+        kinds = ", ".join(PROTOCOL_SUFFIXES)
+        raise ProtocolParseError(f"{name}: not a protocol file kind the indexer reads ({kinds})")
+    return reader
 
 
 def content_hash(path: Path) -> str:

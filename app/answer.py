@@ -20,7 +20,8 @@ from app.confidence import SPECIFIC_HITS, Signals, is_confident, signals
 from app.matters import find_matters
 from app.places import place_key
 from app.query import Kind, QuestionFacts
-from app.search import MATCH_CASE, MATCH_MATTER, MATCH_NUMBER, Prepared, Searcher
+from app.roles import first_statement
+from app.search import MATCH_CASE, MATCH_MATTER, MATCH_NUMBER, MATCH_ROLE, Prepared, Searcher
 from indexer.index.keyword import analyze_query, analyze_tokens
 from indexer.index.tables import NO_DATE
 from indexer.models import HEADER, Filters, Hit, Protocol, Role
@@ -37,13 +38,16 @@ DECISION_MAX_CHARS = 600
 """A decision longer than this is cut at a sentence end (a budget decision lists dozens of att-satser)."""
 
 ROLE_WORDS: tuple[tuple[re.Pattern[str], Role, str], ...] = (
-    (re.compile(r"\bordförande", re.I), Role.ORDFORANDE, "ordförande"),
-    (re.compile(r"\bsekreterare", re.I), Role.SEKRETERARE, "sekreterare"),
+    (re.compile(r"\bordförande|\bledde\b", re.I), Role.ORDFORANDE, "ordförande"),
+    (re.compile(r"\bsekreterare|\bprotokollförare|\bförde protokoll", re.I), Role.SEKRETERARE, "sekreterare"),
     (re.compile(r"\bjuster", re.I), Role.JUSTERARE, "justerare"),
     (re.compile(r"\bfrånvar", re.I), Role.FRANVARANDE, "frånvarande"),
     (re.compile(r"\b(?:närvar|ledamöter|deltog|deltagare|tjänstgör|ersättare)", re.I), Role.BESLUTANDE, "beslutande"),
 )
 """Words of a meeting question and the header role they ask for."""
+NAMED_ROLES = (Role.ORDFORANDE, Role.SEKRETERARE, Role.JUSTERARE)
+"""Roles held by named people: a question asking only these, when the protocol names nobody in them, is
+not answered by its header."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +144,11 @@ def _best(hits: Sequence[Hit]) -> list[Hit]:
     return [hits[0]]
 
 
+def _stated_or_best(hits: Sequence[Hit]) -> list[Hit]:
+    """The paragraphs naming who held the roles asked about (they lead), else the best hit."""
+    return [h for h in hits if h.match == MATCH_ROLE] or [hits[0]]
+
+
 def _same_matter(hits: Sequence[Hit]) -> list[Hit]:
     """The best hit and the other hits on its matter, best first."""
     best = hits[0]
@@ -184,7 +193,7 @@ ANSWER_SHAPES: dict[Kind, tuple[Callable[[Sequence[Hit]], list[Hit]], Callable[[
     Kind.VOTE: (_best_voted, _votes),
     Kind.RESERVATION: (_best_reserved, _reservations),
     Kind.FACT: (_best, _quote),
-    Kind.MEETING: (_best, _quote),  # the header line (or, without a header, the best quote)
+    Kind.MEETING: (_stated_or_best, _quote),  # the header line, or the sentences naming who held a role
 }
 """Per kind of question: which hits the answer quotes, and what of each."""
 NONE_RECORDED: dict[Kind, tuple[Callable[[Hit], bool], str]] = {
@@ -348,6 +357,12 @@ PLACE_QUESTION = re.compile(
 """A question about where the meeting was: answered from the parsed place."""
 
 
+COMPANION = re.compile(r"\b(?:tillsammans med|jämte)\s+ordföranden\b", re.IGNORECASE)
+""""Vem justerade … tillsammans med ordföranden?" asks for the justerare, not the chair."""
+MEETING_TIME_OR_PLACE = re.compile(rf"{PLACE_QUESTION.pattern}|\bklockslag|\bnär\b|\bhur länge", re.IGNORECASE)
+"""A meeting question asking where, when or how long: the header answers it whoever held the roles."""
+
+
 REPLACEMENT = re.compile(r"\b(?:ersatte|ersätter|ersättare för|i stället för)\b", re.IGNORECASE)
 """A question about who stood in for someone: answered by the header line "X ersätter Y"."""
 
@@ -443,6 +458,21 @@ def asked_people(protocol: Protocol, question: str) -> list[tuple[str, list[str]
     return asked
 
 
+def unlisted_roles(protocol: Protocol, question: str) -> list[tuple[Role, str]]:
+    """(role, label) for each role held by named people that the question asks about and the header lists
+    nobody in (Göteborg's headers list only who attended)."""
+    listed = {p.role for p in protocol.participants}
+    asked = COMPANION.sub(" ", question)
+    found = [(m.start(), role, label) for pattern, role, label in ROLE_WORDS if (m := pattern.search(asked))]
+    return [(role, label) for _, role, label in sorted(found) if role in NAMED_ROLES and role not in listed]
+
+
+def only_named_roles(question: str) -> bool:
+    """Whether a meeting question asks only who held named roles (not who attended, where or when)."""
+    asked = [role for pattern, role, _ in ROLE_WORDS if pattern.search(question)]
+    return bool(asked) and all(role in NAMED_ROLES for role in asked) and not MEETING_TIME_OR_PLACE.search(question)
+
+
 def role_parts(asked: Sequence[tuple[str, list[str]]], protocol: Protocol, question: str) -> list[Part]:
     """Framing from the parsed participants (and place) for what the question asks about."""
     said = [f"{label}: {', '.join(names)}" for label, names in asked]
@@ -476,7 +506,15 @@ class Answerer:
                     asked,
                     facts.people,
                 )
-                hits = [head] + [replace(h, rank=h.rank + 1) for h in hits[: k - 1]]
+                unlisted = [] if REPLACEMENT.search(prepared.text) else unlisted_roles(protocol, prepared.text)
+                stated = self._stated(protocol, unlisted, prepared, head)
+                lead = stated if any(h.paragraph == HEADER for h in stated) else [*stated, head]
+                led = {(h.file, h.paragraph) for h in lead}
+                rest = [h for h in hits if (h.file, h.paragraph) not in led]
+                hits = [replace(h, rank=rank) for rank, h in enumerate([*lead, *rest][:k], start=1)]
+                if unlisted and not stated and not asked and only_named_roles(prepared.text):
+                    labels = " eller ".join(label for _, label in unlisted)
+                    missing = missing or f"Protokollet från {framing(head)} anger inte vem som var {labels}."
         tables = self.searcher.index.tables
         # A question naming an organisation is answered by that organisation's paragraphs: its specific
         # words count only there ("Vad beslutade Lomma om Västlänken?" is not answered by Göteborg's).
@@ -491,6 +529,7 @@ class Answerer:
                 is_confident(found)
                 or any(h.match in (MATCH_CASE, MATCH_NUMBER) for h in hits)
                 or hits[0].paragraph == HEADER
+                or hits[0].match == MATCH_ROLE
             )
         )
         if confident and facts.kind in PATH_KINDS and hits and hits[0].matter_appearances > 1:
@@ -512,6 +551,28 @@ class Answerer:
             if (step.file, step.paragraph) not in have:
                 added.append(self.searcher.paragraph_hit(pid, prepared, len(added) + 1, MATCH_MATTER))
         return added
+
+    def _stated(
+        self, protocol: Protocol, roles: Sequence[tuple[Role, str]], prepared: Prepared, head: Hit
+    ) -> list[Hit]:
+        """For each role, the first of the protocol's header and paragraphs (in order) with the sentences
+        naming who held it, as a hit quoting them."""
+        tables = self.searcher.index.tables
+        pids = np.flatnonzero(tables.paragraph_protocol == self._protocols[protocol.source])
+        texts = [protocol.header, *(self.searcher.index.paragraphs.get(int(pid)).text for pid in pids)]
+        stated: list[Hit] = []
+        for role, _ in roles:
+            found = first_statement(texts, role)
+            if found is None:
+                continue
+            at, (start, end) = found
+            hit = head if at == 0 else self.searcher.paragraph_hit(int(pids[at - 1]), prepared, 1)
+            hit = replace(
+                hit, score=head.score, quote=hit.text[start:end], quote_start=start, quote_end=end, match=MATCH_ROLE
+            )
+            if all((h.file, h.paragraph) != (hit.file, hit.paragraph) for h in stated):
+                stated.append(hit)
+        return stated
 
     def _undated_meetings(self, facts: QuestionFacts) -> bool:
         """Whether the named body or organisation has protocols without a date, which any date may be."""

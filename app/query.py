@@ -47,8 +47,8 @@ KIND_PATTERNS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
     (
         Kind.MEETING,
         re.compile(
-            r"^\W*(?:vem|vilka)\s+(?:var|är|blev)\s+(?:\w+s\s+)?(?:ordförande|sekreterare|justerare)\b"
-            r"|^\W*vem\s+(?:justerade|ledde|skrev under|tjänstgjorde|var sekreterare)\b"
+            r"^\W*(?:vem|vilka)\s+(?:var|är|blev)\s+(?:\w+s\s+)?(?:ordförande|sekreterare|justerare|protokollförare)\b"
+            r"|^\W*(?:vem|vilka)\s+(?:justerade|ledde|skrev under|tjänstgjorde|var sekreterare|förde protokollet)\b"
             r"|^\W*vem\s+(?:ersatte|ersätter)\s+(?:ordförande|sekreterare|justerare)"
             r"|^\W*vilka\s+(?:ledamöter|ersättare|tjänstgörande|var närvarande|var frånvarande|deltog|närvarade)\b"
             r"|^\W*(?:var|när|hur länge)\b[^?]*\b(?:hölls|sammanträdde|träffades|möttes|pågick|justerades)\b"

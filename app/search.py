@@ -79,9 +79,11 @@ MATCH_CASE = "case_number"
 MATCH_NUMBER = "paragraph_number"
 MATCH_MEETING = "meeting"
 MATCH_MATTER = "matter"
+MATCH_ROLE = "role"
 """Why a hit ranks where it does (`Hit.match`): named by case number, by § and meeting, or in the
 meeting or by the people the question names; "" for meaning and words alone. An answer cites a step of
-its matter's path that the ranking left out with "matter"."""
+its matter's path that the ranking left out with "matter", and the paragraph naming who held the role a
+meeting question asks about, where the header does not, with "role"."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -199,7 +199,8 @@ class Hit:
         `quote` is `text[quote_start:quote_end]`. `match` says why the hit is where it is: "case_number"
         (the question names the paragraph's ärende), "paragraph_number" (its § and meeting), "meeting"
         (the body, organisation, date or person the question names), "matter" (a step of the answer's matter
-    path, cited though not ranked), or "" (by meaning and words alone).
+    path, cited though not ranked), "role" (the paragraph naming who held the role a meeting question asks
+    about, where the header does not), or "" (by meaning and words alone).
         A hit on a protocol's header has paragraph "header". `decision` is the paragraph's beslut, if any.
         `matter` is the normalised case number of the paragraph's matter (None without one), `outcome` what
         the paragraph decided, `matter_appearances` how many paragraphs the matter has, `matter_path` their

@@ -18,6 +18,7 @@ FIXED_SENTENCES = re.compile(
     r"|Ärendet .*? finns inte i protokollen\.|§ [\d, §]+ finns inte i protokollen(?: från [^.]*)?\."
     r"|Jag hittar inget protokoll(?: från [^.]*)? i arkivet\."
     r"|Protokollet anger ingen (?:omröstning|reservation); beslutet: "
+    r"|^Protokollet från | anger inte vem som var | eller "
 )
 
 
@@ -129,6 +130,56 @@ def test_questions_about_the_meeting_are_answered_from_its_header(answerer: Answ
     assert answer.answer.startswith("ordförande: Jens Thystrup")
     place = answerer.answer("Var hölls socialnämndens sammanträde i Lomma den 5 maj 2026?")
     assert place.citations[0].quote == "Lomma kommun, Sessionssalen, Alnarp"
+
+
+@pytest.mark.parametrize(
+    ("question", "paragraph", "quote"),
+    [
+        (  # the question names the chair as the justerare's companion: it asks for the justerare
+            "Vem justerade kommunstyrelsens protokoll tillsammans med ordföranden den 10 december 2025?",
+            "933",
+            "Hampus Magnusson (M) utses att jämte ordföranden justera dagens protokoll.",
+        ),
+        (
+            "Vem var ordförande i kommunfullmäktige i Göteborg den 12 juni 2025?",
+            "330",
+            "Förste vice ordföranden Håkan Eriksson (V) och andre vice ordföranden\nMargareta Broang (M) justerar "
+            "dagens protokoll tillsammans med ordföranden\nAslan Akbas (S) på Stadshuset, Gustaf Adolfs Torg 1, "
+            "torsdagen den 26 juni 2025,\nklockan 14:00.",
+        ),
+        (
+            "Vem ledde kommunstyrelsens sammanträde den 12 mars 2025?",
+            "198",
+            "Ordföranden Jonas Attenius (S) yrkar bifall till stadsledningskontorets förslag och avslag\n"
+            "på yrkande från M, D, L och KD den 7 mars 2025.",
+        ),
+    ],
+)
+def test_a_role_the_header_does_not_list_is_quoted_where_a_paragraph_names_who_held_it(
+    answerer: Answerer, question: str, paragraph: str, quote: str
+) -> None:
+    answer = answerer.answer(question)
+    first = answer.citations[0]
+    assert answer.confident and answer.kind == "meeting"
+    assert (first.paragraph, first.match, first.quote) == (paragraph, "role", quote)
+    assert answer.citations[1].paragraph == HEADER and first.file == answer.citations[1].file
+    assert_verifiable(answer, answerer)
+
+
+def test_a_role_nobody_is_named_in_is_not_guessed(answerer: Answerer) -> None:
+    answer = answerer.answer("Vem var sekreterare på kommunstyrelsens möte den 20 november 2024?")
+    assert not answer.confident
+    assert answer.answer.startswith(
+        "Protokollet från Kommunstyrelsen, Göteborgs Stad, 2024-11-20 anger inte vem som var sekreterare."
+    )
+    assert answer.citations[0].paragraph == HEADER
+    assert_verifiable(answer, answerer)
+
+
+def test_a_header_naming_the_justerare_answers_a_plural_question(answerer: Answerer) -> None:
+    answer = answerer.answer("Vilka justerade protokollet för barn- och utbildningsnämnden i Lomma i oktober 2023?")
+    assert answer.confident and answer.kind == "meeting" and answer.citations[0].paragraph == HEADER
+    assert answer.answer.startswith("justerare: Ulf Richeberg.")
 
 
 @pytest.mark.parametrize(

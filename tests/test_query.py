@@ -113,6 +113,9 @@ def test_people_named() -> None:
     [
         ("Vem var ordförande på mötet den 5 maj 2026?", Kind.MEETING),
         ("Var hölls socialnämndens sammanträde?", Kind.MEETING),
+        ("Vilka justerade protokollet i oktober 2023?", Kind.MEETING),
+        ("Vem förde protokollet på socialnämndens möte?", Kind.MEETING),
+        ("Vem var protokollförare i barn- och utbildningsnämnden?", Kind.MEETING),
         ("Hur har motionen om hydroponisk odling behandlats?", Kind.TOPIC),
         ("Följ motionen om brukarrum genom kommunstyrelsen och fullmäktige.", Kind.TOPIC),
         ("Vad beslutades om yrkesvux?", Kind.DECISION),

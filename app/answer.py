@@ -45,9 +45,15 @@ ROLE_WORDS: tuple[tuple[re.Pattern[str], Role, str], ...] = (
     (re.compile(r"\b(?:närvar|ledamöter|deltog|deltagare|tjänstgör|ersättare)", re.I), Role.BESLUTANDE, "beslutande"),
 )
 """Words of a meeting question and the header role they ask for."""
-NAMED_ROLES = (Role.ORDFORANDE, Role.SEKRETERARE, Role.JUSTERARE)
-"""Roles held by named people: a question asking only these, when the protocol names nobody in them, is
-not answered by its header."""
+UNSTATED: dict[Role, str] = {
+    Role.ORDFORANDE: "vem som var ordförande",
+    Role.SEKRETERARE: "vem som var sekreterare",
+    Role.JUSTERARE: "vem som var justerare",
+    Role.BESLUTANDE: "vilka som var närvarande",
+}
+"""The roles a header may list nobody in (Göteborg's fullmäktige lists no one; its KS only who attended),
+with what the answer then says the protocol does not state: a question asking only these is not answered
+by that header."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -459,18 +465,18 @@ def asked_people(protocol: Protocol, question: str) -> list[tuple[str, list[str]
 
 
 def unlisted_roles(protocol: Protocol, question: str) -> list[tuple[Role, str]]:
-    """(role, label) for each role held by named people that the question asks about and the header lists
-    nobody in (Göteborg's headers list only who attended)."""
+    """(role, label) for each role the question asks about that the header lists nobody in, in the order
+    the question asks them."""
     listed = {p.role for p in protocol.participants}
     asked = COMPANION.sub(" ", question)
     found = [(m.start(), role, label) for pattern, role, label in ROLE_WORDS if (m := pattern.search(asked))]
-    return [(role, label) for _, role, label in sorted(found) if role in NAMED_ROLES and role not in listed]
+    return [(role, label) for _, role, label in sorted(found) if role in UNSTATED and role not in listed]
 
 
-def only_named_roles(question: str) -> bool:
-    """Whether a meeting question asks only who held named roles (not who attended, where or when)."""
+def only_roles(question: str) -> bool:
+    """Whether a meeting question asks only who held roles or attended (not where, when or who was away)."""
     asked = [role for pattern, role, _ in ROLE_WORDS if pattern.search(question)]
-    return bool(asked) and all(role in NAMED_ROLES for role in asked) and not MEETING_TIME_OR_PLACE.search(question)
+    return bool(asked) and all(role in UNSTATED for role in asked) and not MEETING_TIME_OR_PLACE.search(question)
 
 
 def role_parts(asked: Sequence[tuple[str, list[str]]], protocol: Protocol, question: str) -> list[Part]:
@@ -512,9 +518,9 @@ class Answerer:
                 led = {(h.file, h.paragraph) for h in lead}
                 rest = [h for h in hits if (h.file, h.paragraph) not in led]
                 hits = [replace(h, rank=rank) for rank, h in enumerate([*lead, *rest][:k], start=1)]
-                if unlisted and not stated and not asked and only_named_roles(prepared.text):
-                    labels = " eller ".join(label for _, label in unlisted)
-                    missing = missing or f"Protokollet från {framing(head)} anger inte vem som var {labels}."
+                if unlisted and not stated and not asked and only_roles(prepared.text):
+                    unstated = " eller ".join(UNSTATED[role] for role, _ in unlisted)
+                    missing = missing or f"Protokollet från {framing(head)} anger inte {unstated}."
         tables = self.searcher.index.tables
         # A question naming an organisation is answered by that organisation's paragraphs: its specific
         # words count only there ("Vad beslutade Lomma om Västlänken?" is not answered by Göteborg's).

@@ -18,7 +18,7 @@ FIXED_SENTENCES = re.compile(
     r"|Ärendet .*? finns inte i protokollen\.|§ [\d, §]+ finns inte i protokollen(?: från [^.]*)?\."
     r"|Jag hittar inget protokoll(?: från [^.]*)? i arkivet\."
     r"|Protokollet anger ingen (?:omröstning|reservation); beslutet: "
-    r"|^Protokollet från | anger inte vem som var | eller "
+    r"|^Protokollet från | anger inte | eller |vem som var |vilka som var närvarande"
 )
 
 
@@ -173,6 +173,15 @@ def test_a_role_nobody_is_named_in_is_not_guessed(answerer: Answerer) -> None:
         "Protokollet från Kommunstyrelsen, Göteborgs Stad, 2024-11-20 anger inte vem som var sekreterare."
     )
     assert answer.citations[0].paragraph == HEADER
+    assert_verifiable(answer, answerer)
+
+
+def test_attendance_a_protocol_does_not_list_is_not_guessed(answerer: Answerer) -> None:
+    answer = answerer.answer("Vilka var närvarande på kommunfullmäktige den 12 juni 2025?")
+    assert not answer.confident
+    assert answer.answer.startswith(
+        "Protokollet från Kommunfullmäktige, Göteborgs Stad, 2025-06-12 anger inte vilka som var närvarande."
+    )
     assert_verifiable(answer, answerer)
 
 

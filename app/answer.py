@@ -15,13 +15,13 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from app.cite import answer_pattern, best_quote_span, cite_protocol
+from app.cite import answer_pattern, best_quote_span, cite_protocol, title_span
 from app.confidence import SPECIFIC_HITS, Signals, is_confident, signals
 from app.matters import find_matters
 from app.places import place_key
 from app.query import Kind, QuestionFacts
 from app.roles import first_statement
-from app.search import MATCH_CASE, MATCH_MATTER, MATCH_NUMBER, MATCH_ROLE, Prepared, Searcher
+from app.search import MATCH_CASE, MATCH_MATTER, MATCH_MEETING, MATCH_NUMBER, MATCH_ROLE, Prepared, Searcher
 from indexer.index.keyword import analyze_query, analyze_tokens
 from indexer.index.tables import NO_DATE
 from indexer.models import HEADER, Filters, Hit, Protocol, Role
@@ -87,15 +87,23 @@ def render(parts: Sequence[Part]) -> str:
     return "".join(out).strip()
 
 
+def meeting_framing(hit: Hit) -> str:
+    """`Kommunfullmäktige, Göteborgs Stad, 2025-06-12`: the meeting of a hit, from parsed fields only."""
+    where = f"{hit.body}, {hit.organisation}" if hit.body else hit.organisation
+    return f"{where}, {hit.date or 'odaterat'}"
+
+
+def number_label(hit: Hit) -> str:
+    """`§ 345`, or `punkt 4` for a protocol numbering agenda items."""
+    return f"§ {hit.paragraph}" if "§" in hit.citation.split(",")[-1] else f"punkt {hit.paragraph}"
+
+
 def framing(hit: Hit) -> str:
     """`Kommunfullmäktige, Göteborgs Stad, 2025-06-12, § 345 (SLK-2024-00704)` from parsed fields only."""
-    where = f"{hit.body}, {hit.organisation}" if hit.body else hit.organisation
-    when = hit.date or "odaterat"
     if hit.paragraph == HEADER:
-        return f"{where}, {when}"
-    number = f"§ {hit.paragraph}" if "§" in hit.citation.split(",")[-1] else f"punkt {hit.paragraph}"
+        return meeting_framing(hit)
     case = f" ({hit.case_number})" if hit.case_number else ""
-    return f"{where}, {when}, {number}{case}"
+    return f"{meeting_framing(hit)}, {number_label(hit)}{case}"
 
 
 Span = tuple[int, int]
@@ -284,6 +292,8 @@ def compose(facts: QuestionFacts, hits: Sequence[Hit], confident: bool, missing:
     """The parts of an answer from hits (citation i is hits[i-1])."""
     if not hits or not confident:
         return not_found(facts, missing, hits)
+    if facts.kind is Kind.AGENDA:
+        return agenda_parts(hits)
     if facts.kind in PATH_KINDS and hits[0].matter_appearances > 1:
         return matter_parts(hits)
     choose, span_of = ANSWER_SHAPES[facts.kind]
@@ -296,6 +306,21 @@ def compose(facts: QuestionFacts, hits: Sequence[Hit], confident: bool, missing:
             if k:
                 parts.append(Part(" "))
             parts.append(Part(hit.text[start:end], index[id(hit)] + 1, start, end))
+    return parts
+
+
+AGENDA_OUTCOMES = frozenset({"bifall", "avslag", "återremiss", "bordläggning"})
+"""Outcomes an agenda line names (as PROPOSED words it): the rest (a proposal to fullmäktige, a report
+noted, an election) the title says."""
+
+
+def agenda_parts(hits: Sequence[Hit]) -> list[Part]:
+    """A meeting's paragraphs in order: the meeting, then each § with its title quoted and its outcome."""
+    parts = [Part(f"{meeting_framing(hits[0])}:")]
+    for n, hit in enumerate(hits, start=1):
+        parts += [Part(f"\n{number_label(hit)} "), Part(hit.quote, n, hit.quote_start, hit.quote_end)]
+        if hit.outcome in AGENDA_OUTCOMES:
+            parts.append(Part(f" ({PROPOSED[hit.outcome]})"))
     return parts
 
 
@@ -499,6 +524,9 @@ class Answerer:
         facts = prepared.facts
         hits = self.searcher.hits(prepared, k, filters)
         missing = self._missing(facts, hits)
+        if facts.kind is Kind.AGENDA and missing is None:
+            protocol = self._meeting(facts, hits)
+            hits = self._agenda(protocol, prepared) if protocol is not None else hits
         asked: list[tuple[str, list[str]]] = []
         if facts.kind is Kind.MEETING:
             protocol = self._meeting(facts, hits)
@@ -536,6 +564,7 @@ class Answerer:
                 or any(h.match in (MATCH_CASE, MATCH_NUMBER) for h in hits)
                 or hits[0].paragraph == HEADER
                 or hits[0].match == MATCH_ROLE
+                or facts.kind is Kind.AGENDA
             )
         )
         if confident and facts.kind in PATH_KINDS and hits and hits[0].matter_appearances > 1:
@@ -557,6 +586,19 @@ class Answerer:
             if (step.file, step.paragraph) not in have:
                 added.append(self.searcher.paragraph_hit(pid, prepared, len(added) + 1, MATCH_MATTER))
         return added
+
+    def _agenda(self, protocol: Protocol, prepared: Prepared) -> list[Hit]:
+        """Every paragraph of the protocol in order, each quoting its title (all of them, whatever k)."""
+        tables = self.searcher.index.tables
+        pids = np.flatnonzero(tables.paragraph_protocol == self._protocols[protocol.source])
+        hits = []
+        for rank, pid in enumerate(pids.tolist(), start=1):
+            hit = self.searcher.paragraph_hit(pid, prepared, rank, MATCH_MEETING)
+            span = title_span(hit.text, hit.title)
+            if span is not None:
+                hit = replace(hit, quote=hit.text[span[0] : span[1]], quote_start=span[0], quote_end=span[1])
+            hits.append(hit)
+        return hits
 
     def _stated(
         self, protocol: Protocol, roles: Sequence[tuple[Role, str]], prepared: Prepared, head: Hit

@@ -113,6 +113,16 @@ def answer_pattern(question: str) -> re.Pattern[str] | None:
     return None
 
 
+def title_span(text: str, title: str) -> tuple[int, int] | None:
+    """Where a paragraph's text prints its title, line breaks and emphasis marks aside (Göteborg wraps
+    titles over lines, Örebro writes `*…*`), or None."""
+    tokens = re.findall(r"\w+|[^\w\s*_]", title)
+    if not tokens:
+        return None
+    m = re.search(r"[\s*_]*".join(map(re.escape, tokens)), text)
+    return (m.start(), m.end()) if m else None
+
+
 def best_quote(
     text: str,
     query_terms: Sequence[str],

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from app.places import find_places, organisation_places, place_key
 from indexer.index.identifiers import CASE_CUES, CASE_IN_QUESTION, CASE_WITHOUT_PREFIX, CaseRef, case_refs
-from indexer.index.keyword import words
+from indexer.index.keyword import QUESTION_WORDS, stopwords, words
 from indexer.models import Filters
 from indexer.parse.header import MONTH_NAMES, SWEDISH_MONTHS
 
@@ -29,6 +29,7 @@ class Kind(enum.StrEnum):
     VOTE = "vote"  # how a vote went
     RESERVATION = "reservation"  # who reserved themselves against a decision
     FACT = "fact"  # anything else: an amount, a name, a date, a reason
+    AGENDA = "agenda"  # what a dated meeting dealt with, and nothing more: its paragraphs in order
 
 
 _ISO_DATE = re.compile(r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b")
@@ -224,6 +225,45 @@ def _date_range(text: str) -> tuple[str | None, str | None]:
     return None, None
 
 
+AGENDA_WORDS = frozenset(
+    (
+        "ärende ärenden ärendena fråga frågor frågorna punkt punkter punkterna paragraf paragrafer paragraferna "
+        "behandlade behandlades behandlats behandlat hände hänt tog togs upp avgjorde avgjordes dagordning "
+        "dagordningen föredragningslista föredragningslistan möten mötets sammanträdet sammanträdde sammanträdets "
+        "sammanträde sammanträden kommun kommunen kommunens stad staden nämnd nämnden sitt sina alla samtliga"
+    ).split()
+)
+"""Words of a question that ask what a meeting dealt with without naming a topic ("Vilka ärenden
+behandlades på kommunstyrelsens sammanträde den 12 mars 2025?"); QUESTION_WORDS and stopwords aside."""
+
+
+def names_only_a_meeting(text: str, organisations: Sequence[str], bodies: Sequence[str]) -> bool:
+    """Whether every word of the question, besides question words and the meeting's date, names the meeting
+    (a word of the `organisations` and `bodies` it names) or asks what it dealt with: "Vad beslutade
+    socialnämnden i Lomma i maj 2026?"."""
+    stop = stopwords()
+    names = _name_words((*organisations, *bodies))
+    for word in words(DATE_PHRASE.sub(" ", text)):
+        if word in QUESTION_WORDS or word in stop or word in AGENDA_WORDS:
+            continue
+        in_a_name = any(word.startswith(stem) and len(word) - len(stem) <= NAME_ENDING_MAX for stem in names)
+        if not (in_a_name or find_bodies(word, bodies)):
+            return False
+    return True
+
+
+NAME_ENDING_MAX = 4
+"""A question word is a word of a name with another ending of at most 4 letters: `läns` (län),
+`specifika` (Specifikt), `kommunstyrelsens` (Kommunstyrelsen)."""
+
+
+@lru_cache(maxsize=64)
+def _name_words(names: tuple[str, ...]) -> frozenset[str]:
+    """The words of organisation and body names, a long one without its last letter (`region`, `örebro`,
+    `län`, `specifik`, `samverkansråd` …)."""
+    return frozenset(w[:-1] if len(w) >= BODY_STEM_MIN else w for name in names for w in words(name))
+
+
 def question_kind(text: str, has_case: bool, has_number: bool = False) -> Kind:
     """A case number makes a lookup, unless the question asks how it was voted or who reserved themselves
     ("Hur röstade de? (SLK-2024-00959)"); a question about the meeting stays one even when it names §§
@@ -268,9 +308,16 @@ def analyse(
     unknown = tuple(p for p in find_places(rest) if place_key(p) not in known_places)
     lowered = " ".join(rest.lower().split())
     named_people = tuple(sorted(p for p in people if p in lowered))
+    kind = question_kind(text, bool(cases), bool(numbers))
+    if (
+        kind in (Kind.DECISION, Kind.FACT, Kind.TOPIC)
+        and date_from is not None
+        and names_only_a_meeting(rest, named_orgs, named_bodies)
+    ):
+        kind = Kind.AGENDA
     return QuestionFacts(
         text=text,
-        kind=question_kind(text, bool(cases), bool(numbers)),
+        kind=kind,
         cases=cases,
         case_cue=cue,
         paragraph_numbers=numbers,

@@ -1,4 +1,4 @@
-""""Lägg till protokoll": files uploaded in the web UI are added to the index the app answers from.
+""" "Lägg till protokoll": files uploaded in the web UI are added to the index the app answers from.
 
 `Uploads.add` hands the files to `indexer.library.add_files` (checked, parsed alone, copied into the
 library folder, indexed) and then makes the running app answer from the new index before it returns: no
@@ -104,7 +104,7 @@ def render_add_report(report: AddReport) -> str:
     for refused in report.refused:
         items.append(
             f'<li class="refused">Inte tillagt: <strong>{esc(refused.name)}</strong> — {esc(REFUSALS[refused.why])}'
-            f' <small>({esc(refused.detail)})</small></li>'
+            f" <small>({esc(refused.detail)})</small></li>"
         )
     if report.build is not None:
         names = {a.name for a in report.added}
@@ -113,4 +113,3 @@ def render_add_report(report: AddReport) -> str:
                 items.append(f'<li class="warning">Obs: <small>{esc(warning.message)}</small></li>')
     searchable = "De nya protokollen är sökbara nu." if report.added else "Indexet är oförändrat."
     return f'<section class="add-report"><ul>{"".join(items)}</ul><p>{searchable}</p></section>'
-

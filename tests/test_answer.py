@@ -185,6 +185,24 @@ def test_attendance_a_protocol_does_not_list_is_not_guessed(answerer: Answerer) 
     assert_verifiable(answer, answerer)
 
 
+def test_a_question_naming_only_a_meeting_lists_its_paragraphs(answerer: Answerer) -> None:
+    answer = answerer.answer("Vad hände på socialnämndens möte i Lomma i maj 2026?")
+    assert answer.confident and answer.kind == "agenda"
+    assert [h.paragraph for h in answer.citations] == [str(n) for n in range(27, 40)]
+    assert {h.file for h in answer.citations} == {"Lomma_Socialnamnden_2026-05-05.txt"}
+    assert all(" ".join(h.quote.split()) == " ".join(h.title.split()) for h in answer.citations)
+    lines = answer.answer.splitlines()
+    assert lines[0] == "Socialnämnden, Lomma kommun, 2026-05-05:"
+    assert "§ 32 »Avtalssamverkan Familjerätt« [6] (bifall)" in lines
+    assert "§ 37 »Nämndinitiativ från Bo Nors (F) gällande studiebesök« [11] (avslag)" in lines
+    assert_verifiable(answer, answerer)
+
+
+def test_an_agenda_of_a_meeting_the_archive_lacks_is_not_made_up(answerer: Answerer) -> None:
+    answer = answerer.answer("Vad beslutade kommunstyrelsen den 9 april 2025?")
+    assert not answer.confident and answer.answer.startswith("Jag hittar inget protokoll från")
+
+
 def test_a_header_naming_the_justerare_answers_a_plural_question(answerer: Answerer) -> None:
     answer = answerer.answer("Vilka justerade protokollet för barn- och utbildningsnämnden i Lomma i oktober 2023?")
     assert answer.confident and answer.kind == "meeting" and answer.citations[0].paragraph == HEADER

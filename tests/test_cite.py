@@ -7,7 +7,7 @@ from dataclasses import replace
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.cite import QUOTE_MAX_CHARS, answer_pattern, best_quote, best_quote_span, cite
+from app.cite import QUOTE_MAX_CHARS, answer_pattern, best_quote, best_quote_span, cite, title_span
 from indexer.index.keyword import analyze_query, analyze_tokens, stem, words
 from indexer.models import EXAMPLE_PROTOCOL, Paragraph
 from indexer.parse.protocol import parse_protocol
@@ -303,3 +303,17 @@ def test_a_very_long_paragraph_is_quoted_around_the_answer() -> None:
         text, _norm(["okänt"]), _norm, {}.get, skip=text.find("\n"), focus=(at, at + len(answer))
     )
     assert text[start:end] == answer
+
+
+def test_a_title_is_found_where_the_text_wraps_or_emphasises_it() -> None:
+    wrapped = (
+        "§ 204 Ärendenummer SLK-2024-00800\n\nMotion av Pär Gustafsson (L) om att utreda införandet av ett\n"
+        "diagnostiskt prov"
+    )
+    title = "Motion av Pär Gustafsson (L) om att utreda införandet av ett diagnostiskt prov"
+    assert title_span(wrapped, title) == (wrapped.index("Motion"), len(wrapped))
+    emphasised = "6. Rapport *Skolpersonalens rörlighet i länet*. Kort presentation.\n\nEwa Lindberg"
+    start, end = title_span(emphasised, "Rapport Skolpersonalens rörlighet i länet. Kort presentation.") or (0, 0)
+    assert emphasised[start:end] == "Rapport *Skolpersonalens rörlighet i länet*. Kort presentation."
+    assert title_span(wrapped, "Motion om något annat") is None
+    assert title_span(wrapped, "") is None

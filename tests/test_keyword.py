@@ -12,10 +12,10 @@ import pytest
 from indexer.index.keyword import (
     EMPTY_DOCUMENT,
     KeywordIndex,
-    _stopwords,
     analyze,
     analyze_query,
     build_keyword_index,
+    stopwords,
 )
 from indexer.index.store import read_chunks
 from indexer.models import ChunkKind
@@ -71,7 +71,7 @@ def test_repeated_and_unknown_terms(texts: list[str], tmp_path: Path) -> None:
 def test_the_stopwords_are_bm25s_swedish_ones_read_without_importing_bm25s() -> None:
     from bm25s.stopwords import STOPWORDS_SWEDISH
 
-    assert _stopwords() == frozenset(STOPWORDS_SWEDISH)
+    assert stopwords() == frozenset(STOPWORDS_SWEDISH)
     script = (
         "import sys\nfrom indexer.index.keyword import analyze_query\n"
         "assert analyze_query('Vad beslutades om skolan och yrkesvux?') == ['skolan', 'yrkesvux']\n"

@@ -33,7 +33,7 @@ QUESTION_WORDS = frozenset(
 
 
 @lru_cache(maxsize=1)
-def _stopwords() -> frozenset[str]:
+def stopwords() -> frozenset[str]:
     """bm25s's Swedish stopwords. Its `stopwords` module is plain data: it is run from its file, without
     importing the bm25s package, whose import brings scipy (0.3 s of a cold `protokoll search`'s 0.6 s)."""
     package = importlib.util.find_spec("bm25s")  # finds the package without running it
@@ -65,7 +65,7 @@ def _keep(tokens: list[str]) -> list[str]:
 
 def stem(tokens: list[str]) -> list[str]:
     """Swedish Snowball stems of tokens, stopwords dropped."""
-    stop = _stopwords()
+    stop = stopwords()
     result: list[str] = _stemmer().stemWords([t for t in tokens if t not in stop])
     return result
 

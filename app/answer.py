@@ -19,10 +19,10 @@ from app.cite import answer_pattern, best_quote_span, cite_protocol, title_span
 from app.confidence import SPECIFIC_HITS, Signals, is_confident, signals
 from app.matters import find_matters
 from app.places import place_key
-from app.query import Kind, QuestionFacts
+from app.query import AGENDA_TYPES, Kind, QuestionFacts
 from app.roles import first_statement
 from app.search import MATCH_CASE, MATCH_MATTER, MATCH_MEETING, MATCH_NUMBER, MATCH_ROLE, Prepared, Searcher
-from indexer.index.keyword import analyze_query, analyze_tokens
+from indexer.index.keyword import analyze_query, analyze_tokens, words
 from indexer.index.tables import NO_DATE
 from indexer.models import HEADER, Filters, Hit, Protocol, Role
 from indexer.parse.sentences import quote_spans
@@ -309,6 +309,17 @@ def compose(facts: QuestionFacts, hits: Sequence[Hit], confident: bool, missing:
     return parts
 
 
+ABOUT_A_MEETING = frozenset({Kind.MEETING, Kind.AGENDA})
+"""Kinds whose words name the meeting, not a topic another organisation's protocols might hold."""
+TITLE_TYPE_WORDS = 5
+"""A title names its kind of matter in its first words: "Motion av …", "Svar på Liberalernas motion …"."""
+
+
+def titled_as(title: str, types: Sequence[str]) -> bool:
+    """Whether a paragraph's title names one of these kinds of matter (AGENDA_TYPES keys) in its first words."""
+    return any(w.startswith(t) for w in words(title)[:TITLE_TYPE_WORDS] for t in types)
+
+
 AGENDA_OUTCOMES = frozenset({"bifall", "avslag", "återremiss", "bordläggning"})
 """Outcomes an agenda line names (as PROPOSED words it): the rest (a proposal to fullmäktige, a report
 noted, an election) the title says."""
@@ -526,7 +537,11 @@ class Answerer:
         missing = self._missing(facts, hits)
         if facts.kind is Kind.AGENDA and missing is None:
             protocol = self._meeting(facts, hits)
-            hits = self._agenda(protocol, prepared) if protocol is not None else hits
+            agenda = self._agenda(protocol, prepared, facts.agenda_types) if protocol is not None else []
+            if protocol is not None and not agenda:
+                asked = " eller ".join(AGENDA_TYPES[t] for t in facts.agenda_types)
+                missing = f"Protokollet från {meeting_framing(hits[0])} tar inte upp några {asked}."
+            hits = agenda or hits
         asked: list[tuple[str, list[str]]] = []
         if facts.kind is Kind.MEETING:
             protocol = self._meeting(facts, hits)
@@ -587,13 +602,16 @@ class Answerer:
                 added.append(self.searcher.paragraph_hit(pid, prepared, len(added) + 1, MATCH_MATTER))
         return added
 
-    def _agenda(self, protocol: Protocol, prepared: Prepared) -> list[Hit]:
-        """Every paragraph of the protocol in order, each quoting its title (all of them, whatever k)."""
+    def _agenda(self, protocol: Protocol, prepared: Prepared, types: Sequence[str] = ()) -> list[Hit]:
+        """The protocol's paragraphs in order (those whose title names one of `types`, if any), each
+        quoting its title: all of them, whatever k."""
         tables = self.searcher.index.tables
         pids = np.flatnonzero(tables.paragraph_protocol == self._protocols[protocol.source])
-        hits = []
-        for rank, pid in enumerate(pids.tolist(), start=1):
-            hit = self.searcher.paragraph_hit(pid, prepared, rank, MATCH_MEETING)
+        hits: list[Hit] = []
+        for pid in pids.tolist():
+            hit = self.searcher.paragraph_hit(pid, prepared, len(hits) + 1, MATCH_MEETING)
+            if types and not titled_as(hit.title, types):
+                continue
             span = title_span(hit.text, hit.title)
             if span is not None:
                 hit = replace(hit, quote=hit.text[span[0] : span[1]], quote_start=span[0], quote_end=span[1])
@@ -664,7 +682,7 @@ class Answerer:
             and hits
             and (
                 not any(h.organisation in named for h in hits[:SPECIFIC_HITS])
-                or (facts.kind is not Kind.MEETING and self.searcher.words_only_elsewhere(facts.text, named))
+                or (facts.kind not in ABOUT_A_MEETING and self.searcher.words_only_elsewhere(facts.text, named))
             )
         ):
             return f"Jag hittar inget i protokollen från {', '.join(named)} om {_topic_words(facts.text)}."

@@ -69,7 +69,8 @@ KIND_PATTERNS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
     (
         Kind.TOPIC,
         re.compile(
-            r"\b(?:hur har|hur behandlades|vad har hänt|vad hände med|följ|över tid|genom åren|hur gick det"
+            r"\b(?:hur har|hur behandlades|när behandlades|när togs|vid vilka (?:sammanträden|möten)|vad har hänt"
+            r"|vad hände med|följ|över tid|genom åren|hur gick det"
             r"|vad blev utfallet|från \w+ till|först i|vilka (?:byten|förändringar)|vad har \w+(?: \w+)? (?:behandlat|"
             r"gjort|tagit upp))\b",
             re.IGNORECASE,
@@ -132,7 +133,8 @@ class QuestionFacts:
     """What a question names. `filters` holds the meeting words as index names; `unknown_places` are
     municipalities or regions the index has no protocol from, and `unknown_organisations` those of them
     the question names as the body that decided; `unknown_bodies` are bodies named as the ones that met
-    or decided that the index does not hold ("kultur- och fritidsnämnden", "KFN"). `dated` is set when the
+    or decided that the index does not hold ("kultur- och fritidsnämnden", "KFN"); `agenda_types` the kinds
+    of matter an agenda question asks for (AGENDA_TYPES keys; none: all). `dated` is set when the
     question names a date; `meeting_dated` when that date is the meeting's: a day, or a month with a word
     like "sammanträde", or "i mars 2025" together with a body or organisation."""
 
@@ -148,6 +150,7 @@ class QuestionFacts:
     unknown_places: tuple[str, ...] = ()
     unknown_organisations: tuple[str, ...] = ()
     unknown_bodies: tuple[str, ...] = ()
+    agenda_types: tuple[str, ...] = ()
 
     @property
     def names_meeting(self) -> bool:
@@ -230,26 +233,45 @@ AGENDA_WORDS = frozenset(
         "ärende ärenden ärendena fråga frågor frågorna punkt punkter punkterna paragraf paragrafer paragraferna "
         "behandlade behandlades behandlats behandlat hände hänt tog togs upp avgjorde avgjordes dagordning "
         "dagordningen föredragningslista föredragningslistan möten mötets sammanträdet sammanträdde sammanträdets "
-        "sammanträde sammanträden kommun kommunen kommunens stad staden nämnd nämnden sitt sina alla samtliga"
+        "sammanträde sammanträden besvarades besvarade väcktes lämnades kommun kommunen kommunens stad staden "
+        "nämnd nämnden sitt sina alla samtliga"
     ).split()
 )
 """Words of a question that ask what a meeting dealt with without naming a topic ("Vilka ärenden
 behandlades på kommunstyrelsens sammanträde den 12 mars 2025?"); QUESTION_WORDS and stopwords aside."""
 
 
-def names_only_a_meeting(text: str, organisations: Sequence[str], bodies: Sequence[str]) -> bool:
-    """Whether every word of the question, besides question words and the meeting's date, names the meeting
-    (a word of the `organisations` and `bodies` it names) or asks what it dealt with: "Vad beslutade
-    socialnämnden i Lomma i maj 2026?"."""
+AGENDA_TYPES: dict[str, str] = {
+    "motion": "motioner",
+    "interpellation": "interpellationer",
+    "remiss": "remisser",
+    "yrkande": "yrkanden",
+    "medborgarförslag": "medborgarförslag",
+    "nämndinitiativ": "nämndinitiativ",
+}
+"""Kinds of matter a question may ask a meeting's agenda for ("Vilka motioner behandlade fullmäktige den 12
+juni 2025?"), as paragraph titles name them, with their plural."""
+
+
+def meeting_agenda(text: str, organisations: Sequence[str], bodies: Sequence[str]) -> tuple[str, ...] | None:
+    """The kinds of matter (AGENDA_TYPES keys, () for all) a question asks a meeting's agenda for, or None
+    when it names a topic: every other word, besides question words and the meeting's date, names the
+    meeting (a word of the `organisations` and `bodies` it names) or asks what it dealt with ("Vad beslutade
+    socialnämnden i Lomma i maj 2026?")."""
     stop = stopwords()
     names = _name_words((*organisations, *bodies))
+    kinds: list[str] = []
     for word in words(DATE_PHRASE.sub(" ", text)):
         if word in QUESTION_WORDS or word in stop or word in AGENDA_WORDS:
             continue
+        kind = next((k for k in AGENDA_TYPES if word.startswith(k) and len(word) - len(k) <= NAME_ENDING_MAX), None)
+        if kind is not None:
+            kinds.append(kind)
+            continue
         in_a_name = any(word.startswith(stem) and len(word) - len(stem) <= NAME_ENDING_MAX for stem in names)
         if not (in_a_name or find_bodies(word, bodies)):
-            return False
-    return True
+            return None
+    return tuple(dict.fromkeys(kinds))
 
 
 NAME_ENDING_MAX = 4
@@ -309,11 +331,8 @@ def analyse(
     lowered = " ".join(rest.lower().split())
     named_people = tuple(sorted(p for p in people if p in lowered))
     kind = question_kind(text, bool(cases), bool(numbers))
-    if (
-        kind in (Kind.DECISION, Kind.FACT, Kind.TOPIC)
-        and date_from is not None
-        and names_only_a_meeting(rest, named_orgs, named_bodies)
-    ):
+    agenda = meeting_agenda(rest, named_orgs, named_bodies) if date_from is not None else None
+    if kind in (Kind.DECISION, Kind.FACT, Kind.TOPIC) and agenda is not None:
         kind = Kind.AGENDA
     return QuestionFacts(
         text=text,
@@ -332,6 +351,7 @@ def analyse(
         unknown_places=unknown,
         unknown_organisations=tuple(p for p in unknown if _as_organisation(rest, p)),
         unknown_bodies=unknown_bodies(rest, bodies),
+        agenda_types=agenda if kind is Kind.AGENDA and agenda else (),
     )
 
 

@@ -18,7 +18,7 @@ FIXED_SENTENCES = re.compile(
     r"|Ärendet .*? finns inte i protokollen\.|§ [\d, §]+ finns inte i protokollen(?: från [^.]*)?\."
     r"|Jag hittar inget protokoll(?: från [^.]*)? i arkivet\."
     r"|Protokollet anger ingen (?:omröstning|reservation); beslutet: "
-    r"|^Protokollet från | anger inte | eller |vem som var |vilka som var närvarande"
+    r"|^Protokollet från | anger inte | eller |vem som var |vilka som var närvarande| tar inte upp några \w+\."
 )
 
 
@@ -196,6 +196,17 @@ def test_a_question_naming_only_a_meeting_lists_its_paragraphs(answerer: Answere
     assert "§ 32 »Avtalssamverkan Familjerätt« [6] (bifall)" in lines
     assert "§ 37 »Nämndinitiativ från Bo Nors (F) gällande studiebesök« [11] (avslag)" in lines
     assert_verifiable(answer, answerer)
+
+
+def test_an_agenda_question_for_a_kind_of_matter_lists_only_those(answerer: Answerer) -> None:
+    answer = answerer.answer("Vilka motioner behandlade socialnämnden i Lomma i maj 2026?")
+    assert answer.confident and answer.kind == "agenda"
+    assert [h.paragraph for h in answer.citations] == ["33", "34", "36"]
+    assert_verifiable(answer, answerer)
+    none = answerer.answer("Vilka interpellationer behandlade socialnämnden i Lomma i maj 2026?")
+    assert not none.confident
+    assert none.answer.startswith("Protokollet från Socialnämnden, Lomma kommun, 2026-05-05 tar inte upp några")
+    assert_verifiable(none, answerer)
 
 
 def test_an_agenda_of_a_meeting_the_archive_lacks_is_not_made_up(answerer: Answerer) -> None:

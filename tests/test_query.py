@@ -120,6 +120,8 @@ def test_people_named() -> None:
         ("Vad beslutade kommunstyrelsen om budgeten den 12 mars 2025?", Kind.DECISION),
         ("Vad beslutade fullmäktige om skolan i juni 2025?", Kind.DECISION),
         ("Vad beslutade kommunstyrelsen?", Kind.DECISION),
+        ("Vilka motioner behandlade fullmäktige den 12 juni 2025?", Kind.AGENDA),
+        ("När behandlades motionen om mobilfri grundskola?", Kind.TOPIC),
         ("Vem förde protokollet på socialnämndens möte?", Kind.MEETING),
         ("Vem var protokollförare i barn- och utbildningsnämnden?", Kind.MEETING),
         ("Hur har motionen om hydroponisk odling behandlats?", Kind.TOPIC),
@@ -181,3 +183,9 @@ def test_a_month_with_a_named_body_is_the_meeting_month() -> None:
 
 def test_a_meeting_question_naming_paragraphs_stays_one() -> None:
     assert facts("Vem ersatte ordföranden under §§ 72–73 den 10 oktober 2023?").kind is Kind.MEETING
+
+
+def test_an_agenda_question_may_ask_for_a_kind_of_matter() -> None:
+    assert facts("Vilka interpellationer besvarades i fullmäktige i februari 2026?").agenda_types == ("interpellation",)
+    assert facts("Vad beslutade kommunstyrelsen den 12 mars 2025?").agenda_types == ()
+    assert facts("Vilka motioner om skolan behandlade fullmäktige den 12 juni 2025?").kind is not Kind.AGENDA

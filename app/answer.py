@@ -489,12 +489,41 @@ def _name_part(name: str) -> str:
     return re.split(r"\s*[,(]", name, maxsplit=1)[0]
 
 
+PARTY_NAMES: dict[str, str] = {
+    "socialdemokrat": "S",
+    "moderat": "M",
+    "sverigedemokrat": "SD",
+    "vänsterpart": "V",
+    "centerpart": "C",
+    "liberal": "L",
+    "kristdemokrat": "KD",
+    "miljöpart": "MP",
+    "demokraterna": "D",
+}
+"""Party names as questions write them, by the letters protocols write after a name: `Axel Josefson (M)`."""
+_PARTY_MARK = re.compile(r"\(([A-ZÅÄÖ]{1,3})\)")
+
+
+def asked_parties(protocol: Protocol, question: str) -> frozenset[str]:
+    """The party letters the question names ("från SD", "Moderaternas ledamöter") that the protocol's
+    participants carry."""
+    held = {m[1] for p in protocol.participants for m in _PARTY_MARK.finditer(p.name)}
+    named = {w for w in re.findall(r"\b[A-ZÅÄÖ]{1,3}\b", question) if w in held}
+    lowered = question.lower()
+    named |= {letter for name, letter in PARTY_NAMES.items() if re.search(rf"\b{name}", lowered)}
+    return frozenset(named & held)
+
+
 def asked_people(protocol: Protocol, question: str) -> list[tuple[str, list[str]]]:
-    """(role label, names) for each role the question asks about that the header lists."""
+    """(role label, names) for each role the question asks about that the header lists: of the parties
+    the question names, if it names any."""
+    parties = asked_parties(protocol, question)
     asked = []
     for pattern, role, label in ROLE_WORDS:
         if pattern.search(question):
             names = list(dict.fromkeys(p.name for p in protocol.participants if p.role is role))
+            if parties:
+                names = [n for n in names if any(f"({party})" in n for party in parties)]
             if names:
                 asked.append((label, names))
     return asked

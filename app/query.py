@@ -51,7 +51,9 @@ KIND_PATTERNS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
             r"^\W*(?:vem|vilka)\s+(?:var|är|blev)\s+(?:\w+s\s+)?(?:ordförande|sekreterare|justerare|protokollförare)\b"
             r"|^\W*(?:vem|vilka)\s+(?:justerade|ledde|skrev under|tjänstgjorde|var sekreterare|förde protokollet)\b"
             r"|^\W*vem\s+(?:ersatte|ersätter)\s+(?:ordförande|sekreterare|justerare)"
-            r"|^\W*vilka\s+(?:ledamöter|ersättare|tjänstgörande|var närvarande|var frånvarande|deltog|närvarade)\b"
+            r"|^\W*vilka\s+(?:(?:socialdemokrat|moderat|sverigedemokrat|vänsterpartist|centerpartist|liberal"
+            r"|kristdemokrat|miljöpartist)\w*\s+)?(?:ledamöter|ersättare|tjänstgörande|var närvarande|var frånvarande"
+            r"|deltog|närvarade)\b"
             r"|^\W*(?:var|när|hur länge)\b[^?]*\b(?:hölls|sammanträdde|träffades|möttes|pågick|justerades)\b"
             r"|\bklockslag|\bvilka paragrafer omfattar|\bpå plats eller digitalt",
             re.IGNORECASE,

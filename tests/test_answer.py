@@ -214,6 +214,16 @@ def test_an_agenda_of_a_meeting_the_archive_lacks_is_not_made_up(answerer: Answe
     assert not answer.confident and answer.answer.startswith("Jag hittar inget protokoll från")
 
 
+def test_attendance_of_a_named_party(answerer: Answerer) -> None:
+    answer = answerer.answer("Vilka ledamöter från SD deltog i kommunstyrelsen den 20 november 2024?")
+    assert answer.confident and answer.citations[0].paragraph == HEADER
+    assert answer.answer.startswith("beslutande: Jörgen Fogelklou (SD). ")
+    moderates = answerer.answer("Vilka moderater var närvarande på barn- och utbildningsnämndens möte i oktober 2023?")
+    named = moderates.answer.split(". ")[0]
+    assert named.startswith("beslutande: Fredrik Karström (M)") and "(S)" not in named and "(L)" not in named
+    assert_verifiable(moderates, answerer)
+
+
 def test_a_header_naming_the_justerare_answers_a_plural_question(answerer: Answerer) -> None:
     answer = answerer.answer("Vilka justerade protokollet för barn- och utbildningsnämnden i Lomma i oktober 2023?")
     assert answer.confident and answer.kind == "meeting" and answer.citations[0].paragraph == HEADER

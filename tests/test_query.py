@@ -120,6 +120,8 @@ def test_people_named() -> None:
         ("Vad beslutade kommunstyrelsen om budgeten den 12 mars 2025?", Kind.DECISION),
         ("Vad beslutade fullmäktige om skolan i juni 2025?", Kind.DECISION),
         ("Vad beslutade kommunstyrelsen?", Kind.DECISION),
+        ("Vilka moderater var närvarande på nämndens möte i oktober 2023?", Kind.MEETING),
+        ("Vilka partier deltog inte i beslutet om budgeten?", Kind.DECISION),
         ("Vilka motioner behandlade fullmäktige den 12 juni 2025?", Kind.AGENDA),
         ("När behandlades motionen om mobilfri grundskola?", Kind.TOPIC),
         ("Vem förde protokollet på socialnämndens möte?", Kind.MEETING),

@@ -9,20 +9,29 @@ the search and reads the headers.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
 
-from app.cite import answer_pattern, best_quote_span, cite_protocol, title_span
+from app.agenda import agenda_parts, titled_as
+from app.cite import title_span
 from app.confidence import SPECIFIC_HITS, Signals, is_confident, signals
 from app.matters import find_matters
+from app.meeting import (
+    REPLACEMENT,
+    UNSTATED,
+    asked_people,
+    first_statement,
+    header_hit,
+    only_roles,
+    role_parts,
+    unlisted_roles,
+)
+from app.parts import DID, HAD_BEEN, OBJECTS, PROPOSED, Part, Span, framing, meeting_framing, render
 from app.places import place_key
 from app.query import AGENDA_TYPES, Kind, QuestionFacts
-from app.roles import first_statement
 from app.search import MATCH_CASE, MATCH_MATTER, MATCH_MEETING, MATCH_NUMBER, MATCH_ROLE, Prepared, Searcher
-from indexer.index.keyword import analyze_query, analyze_tokens, words
 from indexer.index.tables import NO_DATE
 from indexer.models import HEADER, Filters, Hit, Protocol, Role
 from indexer.parse.sentences import quote_spans
@@ -37,34 +46,6 @@ best hit's case number): on tests/eval/answers.jsonl topics, gold paragraphs sco
 DECISION_MAX_CHARS = 600
 """A decision longer than this is cut at a sentence end (a budget decision lists dozens of att-satser)."""
 
-ROLE_WORDS: tuple[tuple[re.Pattern[str], Role, str], ...] = (
-    (re.compile(r"\bordförande|\bledde\b", re.I), Role.ORDFORANDE, "ordförande"),
-    (re.compile(r"\bsekreterare|\bprotokollförare|\bförde protokoll", re.I), Role.SEKRETERARE, "sekreterare"),
-    (re.compile(r"\bjuster", re.I), Role.JUSTERARE, "justerare"),
-    (re.compile(r"\bfrånvar", re.I), Role.FRANVARANDE, "frånvarande"),
-    (re.compile(r"\b(?:närvar|ledamöter|deltog|deltagare|tjänstgör|ersättare)", re.I), Role.BESLUTANDE, "beslutande"),
-)
-"""Words of a meeting question and the header role they ask for."""
-UNSTATED: dict[Role, str] = {
-    Role.ORDFORANDE: "vem som var ordförande",
-    Role.SEKRETERARE: "vem som var sekreterare",
-    Role.JUSTERARE: "vem som var justerare",
-    Role.BESLUTANDE: "vilka som var närvarande",
-}
-"""The roles a header may list nobody in (Göteborg's fullmäktige lists no one; its KS only who attended),
-with what the answer then says the protocol does not state: a question asking only these is not answered
-by that header."""
-
-
-@dataclass(frozen=True, slots=True)
-class Part:
-    """A piece of an answer: framing (citation 0) or a verbatim quote of citation n at text[start:end]."""
-
-    text: str
-    citation: int = 0
-    start: int = 0
-    end: int = 0
-
 
 @dataclass(frozen=True, slots=True)
 class Answer:
@@ -77,36 +58,6 @@ class Answer:
     citations: tuple[Hit, ...]
     parts: tuple[Part, ...] = ()
     signals: Signals | None = None
-
-
-def render(parts: Sequence[Part]) -> str:
-    """The answer text: parts joined; a quote is followed by its marker."""
-    out = []
-    for part in parts:
-        out.append(f"»{part.text}« [{part.citation}]" if part.citation else part.text)
-    return "".join(out).strip()
-
-
-def meeting_framing(hit: Hit) -> str:
-    """`Kommunfullmäktige, Göteborgs Stad, 2025-06-12`: the meeting of a hit, from parsed fields only."""
-    where = f"{hit.body}, {hit.organisation}" if hit.body else hit.organisation
-    return f"{where}, {hit.date or 'odaterat'}"
-
-
-def number_label(hit: Hit) -> str:
-    """`§ 345`, or `punkt 4` for a protocol numbering agenda items."""
-    return f"§ {hit.paragraph}" if "§" in hit.citation.split(",")[-1] else f"punkt {hit.paragraph}"
-
-
-def framing(hit: Hit) -> str:
-    """`Kommunfullmäktige, Göteborgs Stad, 2025-06-12, § 345 (SLK-2024-00704)` from parsed fields only."""
-    if hit.paragraph == HEADER:
-        return meeting_framing(hit)
-    case = f" ({hit.case_number})" if hit.case_number else ""
-    return f"{meeting_framing(hit)}, {number_label(hit)}{case}"
-
-
-Span = tuple[int, int]
 
 
 def _quote_span(hit: Hit) -> tuple[int, int]:
@@ -220,58 +171,6 @@ PATH_KINDS = frozenset({Kind.LOOKUP, Kind.TOPIC, Kind.DECISION})
 MATTER_MAX_STEPS = 8
 """A matter's path in an answer names at most its 8 latest meetings (all are in `protokoll matter`)."""
 
-DID: dict[str, str] = {
-    "bifall": "biföll",
-    "avslag": "avslog",
-    "återremiss": "återremitterade",
-    "bordläggning": "bordlade",
-    "förslag": "föreslog",
-    "yttrande": "yttrade sig över",
-    "antecknas": "antecknade",
-    "val": "förrättade val i",
-    "övrigt": "behandlade",
-}
-"""What a body did, by outcome (`Kommunfullmäktige avslog motionen`)."""
-HAD_BEEN: dict[str, str] = {
-    "bifall": "bifallits",
-    "avslag": "avslagits",
-    "återremiss": "återremitterats",
-    "bordläggning": "bordlagts",
-    "förslag": "föreslagits",
-    "yttrande": "besvarats med yttrande",
-    "antecknas": "antecknats",
-    "val": "behandlats",
-    "övrigt": "behandlats",
-}
-"""What had happened to the matter at an earlier meeting (`ärendet hade bordlagts`)."""
-PROPOSED: dict[str, str] = {
-    "bifall": "bifall",
-    "avslag": "avslag",
-    "återremiss": "återremiss",
-    "bordläggning": "bordläggning",
-    "yttrande": "yttrande",
-    "antecknas": "att anteckna ärendet",
-    "val": "val",
-    "övrigt": "beslut",
-}
-"""What a proposal asked the other body for (`föreslog kommunfullmäktige avslag`)."""
-OBJECTS: dict[str, str] = {
-    "motion": "motionen",
-    "interpellation": "interpellationen",
-    "yrkande": "yrkandet",
-    "reviderat": "yrkandet",
-    "remiss": "remissen",
-    "redovisning": "redovisningen",
-    "fråga": "frågan",
-    "skrivelse": "skrivelsen",
-    "hemställan": "hemställan",
-    "nämndinitiativ": "initiativet",
-    "initiativärende": "initiativet",
-}
-"""What the matter is, by the first word of its title; anything else is `ärendet`."""
-MATTER_WORDS = ("på", "förslag", "ärendet", "hade", "i", "och", "omröstning", "reservation")
-"""The other fixed words of a path answer."""
-
 
 def _topic_words(question: str) -> str:
     """What the question asks about, for the "nothing found" sentence: after its last " om ", or all of it."""
@@ -311,28 +210,6 @@ def compose(facts: QuestionFacts, hits: Sequence[Hit], confident: bool, missing:
 
 ABOUT_A_MEETING = frozenset({Kind.MEETING, Kind.AGENDA})
 """Kinds whose words name the meeting, not a topic another organisation's protocols might hold."""
-TITLE_TYPE_WORDS = 5
-"""A title names its kind of matter in its first words: "Motion av …", "Svar på Liberalernas motion …"."""
-
-
-def titled_as(title: str, types: Sequence[str]) -> bool:
-    """Whether a paragraph's title names one of these kinds of matter (AGENDA_TYPES keys) in its first words."""
-    return any(w.startswith(t) for w in words(title)[:TITLE_TYPE_WORDS] for t in types)
-
-
-AGENDA_OUTCOMES = frozenset({"bifall", "avslag", "återremiss", "bordläggning"})
-"""Outcomes an agenda line names (as PROPOSED words it): the rest (a proposal to fullmäktige, a report
-noted, an election) the title says."""
-
-
-def agenda_parts(hits: Sequence[Hit]) -> list[Part]:
-    """A meeting's paragraphs in order: the meeting, then each § with its title quoted and its outcome."""
-    parts = [Part(f"{meeting_framing(hits[0])}:")]
-    for n, hit in enumerate(hits, start=1):
-        parts += [Part(f"\n{number_label(hit)} "), Part(hit.quote, n, hit.quote_start, hit.quote_end)]
-        if hit.outcome in AGENDA_OUTCOMES:
-            parts.append(Part(f" ({PROPOSED[hit.outcome]})"))
-    return parts
 
 
 def _object(title: str) -> str:
@@ -384,172 +261,6 @@ def matter_parts(hits: Sequence[Hit]) -> list[Part]:
         r_start, r_end = reservation.start, reservation.end
         parts += [Part(" Reservation: "), Part(final.text[r_start:r_end], n, r_start, r_end)]
     return parts
-
-
-def _line_span(text: str, at: int) -> tuple[int, int]:
-    """The line of `text` around offset `at`, without its line breaks."""
-    start = text.rfind("\n", 0, at) + 1
-    end = text.find("\n", at)
-    return start, len(text) if end < 0 else end
-
-
-PLACE_QUESTION = re.compile(
-    r"\bvar\b[^?]*\b(?:hölls|sammanträdde|träffades|möttes)\b|\bplats\b|\bdigitalt\b", re.IGNORECASE
-)
-"""A question about where the meeting was: answered from the parsed place."""
-
-
-COMPANION = re.compile(r"\b(?:tillsammans med|jämte)\s+ordföranden\b", re.IGNORECASE)
-""""Vem justerade … tillsammans med ordföranden?" asks for the justerare, not the chair."""
-MEETING_TIME_OR_PLACE = re.compile(rf"{PLACE_QUESTION.pattern}|\bklockslag|\bnär\b|\bhur länge", re.IGNORECASE)
-"""A meeting question asking where, when or how long: the header answers it whoever held the roles."""
-
-
-REPLACEMENT = re.compile(r"\b(?:ersatte|ersätter|ersättare för|i stället för)\b", re.IGNORECASE)
-"""A question about who stood in for someone: answered by the header line "X ersätter Y"."""
-
-
-def _person_named_at(text: str, people: Sequence[str], replacement: bool) -> int:
-    """Where the header names a person the question names: on an "ersätter" line when the question asks
-    who stood in for them, else the first mention."""
-    lowered = text.lower()
-    first = -1
-    for person in people:
-        for m in re.finditer(re.escape(person), lowered):
-            if not replacement:
-                return m.start()
-            start, end = _line_span(text, m.start())
-            if "ersätt" in lowered[start:end]:
-                return m.start()
-            first = m.start() if first < 0 else first
-    return first
-
-
-def _person_at(text: str, asked: Sequence[tuple[str, list[str]]]) -> int:
-    """Where the header names the first person asked about: after the role's label when it has one."""
-    for label, names in asked:
-        pattern = next(p for p, _, lab in ROLE_WORDS if lab == label)
-        labelled = pattern.search(text)
-        for name in names:
-            part = _name_part(name)
-            at = text.find(part, labelled.start()) if labelled else -1
-            if at < 0:
-                at = text.find(part)
-            if at >= 0:
-                return at
-    return -1
-
-
-def header_hit(
-    protocol: Protocol,
-    question: str,
-    score: float,
-    idf: Callable[[str, float], float],
-    asked: Sequence[tuple[str, list[str]]] = (),
-    people: Sequence[str] = (),
-) -> Hit:
-    """A protocol's header as a hit, quoting the header line that answers a meeting question: the line
-    naming a person the question names, or the first person of the role asked about, or the place, else
-    the lines holding the question's words or its answer kind."""
-    text = protocol.header
-    at = _person_named_at(text, people, bool(REPLACEMENT.search(question)))
-    if at < 0:
-        at = _person_at(text, asked)
-    if at < 0 and protocol.place and PLACE_QUESTION.search(question):
-        at = text.find(protocol.place)
-    if at >= 0:
-        start, end = _line_span(text, at)
-    elif text:
-        start, end = best_quote_span(
-            text, analyze_query(question), analyze_tokens, idf, answer=answer_pattern(question)
-        )
-    else:
-        start = end = 0
-    return Hit(
-        rank=1,
-        score=round(score, 6),
-        file=protocol.source,
-        paragraph=HEADER,
-        title="Protokollets huvud",
-        case_number=None,
-        organisation=protocol.organisation,
-        body=protocol.body,
-        date=protocol.date,
-        citation=f"{cite_protocol(protocol)}, huvud (närvaro, plats och tid)",
-        text=text,
-        quote=text[start:end],
-        quote_start=start,
-        quote_end=end,
-        match="meeting",
-    )
-
-
-def _name_part(name: str) -> str:
-    """`Jens Thystrup (M), Ordförande` → `Jens Thystrup`: how the name is found in the header text."""
-    return re.split(r"\s*[,(]", name, maxsplit=1)[0]
-
-
-PARTY_NAMES: dict[str, str] = {
-    "socialdemokrat": "S",
-    "moderat": "M",
-    "sverigedemokrat": "SD",
-    "vänsterpart": "V",
-    "centerpart": "C",
-    "liberal": "L",
-    "kristdemokrat": "KD",
-    "miljöpart": "MP",
-    "demokraterna": "D",
-}
-"""Party names as questions write them, by the letters protocols write after a name: `Axel Josefson (M)`."""
-_PARTY_MARK = re.compile(r"\(([A-ZÅÄÖ]{1,3})\)")
-
-
-def asked_parties(protocol: Protocol, question: str) -> frozenset[str]:
-    """The party letters the question names ("från SD", "Moderaternas ledamöter") that the protocol's
-    participants carry."""
-    held = {m[1] for p in protocol.participants for m in _PARTY_MARK.finditer(p.name)}
-    named = {w for w in re.findall(r"\b[A-ZÅÄÖ]{1,3}\b", question) if w in held}
-    lowered = question.lower()
-    named |= {letter for name, letter in PARTY_NAMES.items() if re.search(rf"\b{name}", lowered)}
-    return frozenset(named & held)
-
-
-def asked_people(protocol: Protocol, question: str) -> list[tuple[str, list[str]]]:
-    """(role label, names) for each role the question asks about that the header lists: of the parties
-    the question names, if it names any."""
-    parties = asked_parties(protocol, question)
-    asked = []
-    for pattern, role, label in ROLE_WORDS:
-        if pattern.search(question):
-            names = list(dict.fromkeys(p.name for p in protocol.participants if p.role is role))
-            if parties:
-                names = [n for n in names if any(f"({party})" in n for party in parties)]
-            if names:
-                asked.append((label, names))
-    return asked
-
-
-def unlisted_roles(protocol: Protocol, question: str) -> list[tuple[Role, str]]:
-    """(role, label) for each role the question asks about that the header lists nobody in, in the order
-    the question asks them."""
-    listed = {p.role for p in protocol.participants}
-    asked = COMPANION.sub(" ", question)
-    found = [(m.start(), role, label) for pattern, role, label in ROLE_WORDS if (m := pattern.search(asked))]
-    return [(role, label) for _, role, label in sorted(found) if role in UNSTATED and role not in listed]
-
-
-def only_roles(question: str) -> bool:
-    """Whether a meeting question asks only who held roles or attended (not where, when or who was away)."""
-    asked = [role for pattern, role, _ in ROLE_WORDS if pattern.search(question)]
-    return bool(asked) and all(role in UNSTATED for role in asked) and not MEETING_TIME_OR_PLACE.search(question)
-
-
-def role_parts(asked: Sequence[tuple[str, list[str]]], protocol: Protocol, question: str) -> list[Part]:
-    """Framing from the parsed participants (and place) for what the question asks about."""
-    said = [f"{label}: {', '.join(names)}" for label, names in asked]
-    if protocol.place and PLACE_QUESTION.search(question):
-        said.append(f"plats: {protocol.place}")
-    return [Part("; ".join(said) + ". ")] if said else []
 
 
 class Answerer:

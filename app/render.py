@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 from app.protocol_page import highlighted, protocol_link
 
 if TYPE_CHECKING:
-    from app.answer import Answer, Part
+    from app.answer import Answer
+    from app.parts import Part
     from indexer.models import Hit, MatterStep
 
 RELEVANCE_MARGIN = 2.5

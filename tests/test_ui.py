@@ -177,7 +177,8 @@ def test_the_app_offers_json_endpoints_and_no_html_one(searcher: Searcher) -> No
 
 
 def test_an_answer_renders_its_confident_state() -> None:
-    from app.answer import Answer, Part
+    from app.answer import Answer
+    from app.parts import Part
 
     answer = Answer("x", False, "fact", (), (Part("Jag hittar inget i protokollen om <x>."),))
     page = render_answer(answer)

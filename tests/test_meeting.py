@@ -1,10 +1,10 @@
-"""Sentences naming who held a role, where a protocol's header does not say (app/roles.py)."""
+"""Sentences naming who held a role, where a protocol's header does not say (app/meeting.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from app.roles import first_statement, statement_span
+from app.meeting import first_statement, statement_span
 from indexer.models import Role
 
 KF_JUSTERING = (

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from app.agenda import agenda_parts, titled_as
-from app.cite import title_span
+from app.cite import author_span, title_span
 from app.confidence import SPECIFIC_HITS, Signals, is_confident, signals
 from app.matters import find_matters
 from app.meeting import (
@@ -322,6 +322,8 @@ class Answerer:
                 or facts.kind is Kind.AGENDA
             )
         )
+        if confident and facts.kind is Kind.FACT and hits:
+            hits[0] = _quoting(hits[0], author_span(prepared.text, hits[0].text, hits[0].title))
         if confident and facts.kind in PATH_KINDS and hits and hits[0].matter_appearances > 1:
             hits = self._with_path(hits, prepared)
         parts = compose(facts, hits, confident, missing)
@@ -352,10 +354,7 @@ class Answerer:
             hit = self.searcher.paragraph_hit(pid, prepared, len(hits) + 1, MATCH_MEETING)
             if types and not titled_as(hit.title, types):
                 continue
-            span = title_span(hit.text, hit.title)
-            if span is not None:
-                hit = replace(hit, quote=hit.text[span[0] : span[1]], quote_start=span[0], quote_end=span[1])
-            hits.append(hit)
+            hits.append(_quoting(hit, title_span(hit.text, hit.title)))
         return hits
 
     def _stated(
@@ -371,11 +370,9 @@ class Answerer:
             found = first_statement(texts, role)
             if found is None:
                 continue
-            at, (start, end) = found
+            at, span = found
             hit = head if at == 0 else self.searcher.paragraph_hit(int(pids[at - 1]), prepared, 1)
-            hit = replace(
-                hit, score=head.score, quote=hit.text[start:end], quote_start=start, quote_end=end, match=MATCH_ROLE
-            )
+            hit = replace(_quoting(hit, span), score=head.score, match=MATCH_ROLE)
             if all((h.file, h.paragraph) != (hit.file, hit.paragraph) for h in stated):
                 stated.append(hit)
         return stated
@@ -438,6 +435,14 @@ class Answerer:
             if mask is not None and not mask.any() and not self._undated_meetings(facts):
                 return f"Jag hittar inget protokoll{_meeting_words(facts)} i arkivet."
         return None
+
+
+def _quoting(hit: Hit, span: tuple[int, int] | None) -> Hit:
+    """The hit quoting text[span] instead of its best sentence (the same hit without a span)."""
+    if span is None:
+        return hit
+    start, end = span
+    return replace(hit, quote=hit.text[start:end], quote_start=start, quote_end=end)
 
 
 def _meeting_words(facts: QuestionFacts) -> str:

@@ -113,6 +113,28 @@ def answer_pattern(question: str) -> re.Pattern[str] | None:
     return None
 
 
+AUTHOR_QUESTION = re.compile(
+    r"\b(?:vem|vilk(?:et|a)\s+(?:parti|partier|ledamot|ledamöter|politiker))\b[^?]*\b(?:lade|lämnade|skrev|väckte"
+    r"|föreslog|står bakom|stod bakom|låg bakom|motionerade|ställde|initierade)\b",
+    re.IGNORECASE,
+)
+"""A question asking who brought a matter ("Vilket parti lade motionen om flytande öar?")."""
+AUTHORED_TITLE = re.compile(
+    r"^(?:Motion|Interpellation|Fråga|Yrkande|Nämndinitiativ|Initiativärende|Medborgarförslag|Skrivelse)\w*"
+    r"\s+(?:av|från)\s",
+    re.IGNORECASE,
+)
+"""A title naming who brought the matter: "Motion av Elisabet Lann (KD) …", "Yrkande från SD …"."""
+
+
+def author_span(question: str, text: str, title: str) -> tuple[int, int] | None:
+    """Where the text prints a title naming who brought the matter, when the question asks who did; the
+    quote skips titles otherwise (they repeat the topic), but this one answers."""
+    if not (AUTHOR_QUESTION.search(question) and AUTHORED_TITLE.match(title)):
+        return None
+    return title_span(text, title)
+
+
 def title_span(text: str, title: str) -> tuple[int, int] | None:
     """Where a paragraph's text prints its title, line breaks and emphasis marks aside (Göteborg wraps
     titles over lines, Örebro writes `*…*`), or None."""

@@ -226,6 +226,13 @@ def test_attendance_of_a_named_party(answerer: Answerer) -> None:
     assert_verifiable(moderates, answerer)
 
 
+def test_who_brought_a_motion_is_quoted_from_its_title(answerer: Answerer) -> None:
+    answer = answerer.answer("Vilket parti lade motionen om flytande öar i Frihamnen?")
+    assert answer.confident and answer.citations[0].case_number == "SLK-2024-00601"  # in KS or KF
+    assert answer.citations[0].quote.startswith("Motion av Elisabet Lann (KD) och Jörgen Knudtzon (KD)")
+    assert_verifiable(answer, answerer)
+
+
 def test_a_header_naming_the_justerare_answers_a_plural_question(answerer: Answerer) -> None:
     answer = answerer.answer("Vilka justerade protokollet för barn- och utbildningsnämnden i Lomma i oktober 2023?")
     assert answer.confident and answer.kind == "meeting" and answer.citations[0].paragraph == HEADER

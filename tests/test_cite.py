@@ -7,7 +7,7 @@ from dataclasses import replace
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.cite import QUOTE_MAX_CHARS, answer_pattern, best_quote, best_quote_span, cite, title_span
+from app.cite import QUOTE_MAX_CHARS, answer_pattern, author_span, best_quote, best_quote_span, cite, title_span
 from indexer.index.keyword import analyze_query, analyze_tokens, stem, words
 from indexer.models import EXAMPLE_PROTOCOL, Paragraph
 from indexer.parse.protocol import parse_protocol
@@ -317,3 +317,12 @@ def test_a_title_is_found_where_the_text_wraps_or_emphasises_it() -> None:
     assert emphasised[start:end] == "Rapport *Skolpersonalens rörlighet i länet*. Kort presentation."
     assert title_span(wrapped, "Motion om något annat") is None
     assert title_span(wrapped, "") is None
+
+
+def test_who_brought_a_matter_is_answered_by_its_title() -> None:
+    text = "§ 355 SLK-2024-00601\n\nMotion av Elisabet Lann (KD) om\nflytande öar\n\nBeslut\n\nMotionen avslås."
+    title = "Motion av Elisabet Lann (KD) om flytande öar"
+    start, end = author_span("Vilket parti lade motionen om flytande öar?", text, title) or (0, 0)
+    assert text[start:end] == "Motion av Elisabet Lann (KD) om\nflytande öar"
+    assert author_span("Vad beslutades om flytande öar?", text, title) is None
+    assert author_span("Vem lade förslaget?", text, "Riktlinje för flytande öar") is None

@@ -37,6 +37,14 @@ _CAPITALISED = re.compile(r"(?<![\w-])[A-ZÅÄÖÉ][a-zåäöéü]+(?:-[A-ZÅÄ�
 _ACRONYM = re.compile(r"(?<![\w-])[A-ZÅÄÖ]{2,6}(?![\w-])")
 _SESSION = re.compile(r"(?<![\w/])(?:19|20)\d\d/\d\d:\d+\b")
 """A riksmöte protocol number (`2023/24:3`): the archive has that protocol or not."""
+_TOPIC_YEAR = re.compile(
+    r"\b(?:för|år|räkenskapsåret|budgetåret|verksamhetsåret|inkomståret)\s+((?:19|20)\d\d)\b", re.IGNORECASE
+)
+"""A year the question asks the topic for ("grundarvode … år 2024", "utdelning för räkenskapsåret 2023"),
+not the time of a meeting or an appointment ("våren 2024", "första halvåret 2026")."""
+_DATED = re.compile(rf"{DATE_PHRASE.pattern}|\b[a-zåäö]{{2,6}}[-/ ](?:19|20)\d\d[-/:.]\d+", re.IGNORECASE)
+"""Where a year stands only as part of a date or a case number (`den 6 december 2024`, `SLK-2024-00816`):
+the year a question asks the topic for is not found there."""
 _NUMBER = re.compile(r"(?<![\w:/.-])\d{2,}(?:[  ]\d{3})*(?![\w:/-])")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|\n)\W*$")
 
@@ -100,7 +108,13 @@ def signals(question: str, hits: Sequence[Hit], known: Iterable[str] = (), heade
     texts = [f"{h.title}\n{h.text}".lower() for h in best]
     known = tuple(known)
     specific = specific_words(question, known)
-    uncovered = tuple(w for w in specific if not _present(w, texts, tuple(headers)))
+    topic_years = set(_TOPIC_YEAR.findall(question))
+    undated = [_DATED.sub(" ", t) for t in texts]
+    uncovered = tuple(
+        w
+        for w in specific
+        if not (any(w in t for t in undated) if w in topic_years else _present(w, texts, tuple(headers)))
+    )
     return Signals(tuple(specific), uncovered, hits[0].score if hits else 0.0)
 
 

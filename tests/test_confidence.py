@@ -57,3 +57,27 @@ def test_party_names_are_skipped_but_not_words_that_start_like_party_letters() -
         "Västlänken"
     ]
     assert specific_words("Hur röstade SD och MP om Skatteverket?") == ["Skatteverket"]
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "uncovered"),
+    [
+        (  # the year asked for the topic stands only in a date and a case number: 2025 is the year set
+            "Vilket grundarvode gällde för förtroendevalda år 2024?",
+            "SLK-2024-00816. Yrkande den 6 december 2024. Grundarvodet för år 2025 fastställs till 77 430 kronor.",
+            ("2024",),
+        ),
+        (
+            "Vilket grundarvode gällde för förtroendevalda år 2025?",
+            "SLK-2024-00816. Yrkande den 6 december 2024. Grundarvodet för år 2025 fastställs till 77 430 kronor.",
+            (),
+        ),
+        (  # the time of an appointment is found in its dates
+            "Vem förordnades som politisk sekreterare våren 2024?",
+            "Anna Svensson förordnas som politisk sekreterare från och med den 1 april 2024.",
+            (),
+        ),
+    ],
+)
+def test_a_year_asked_for_the_topic_is_not_found_in_dates(question: str, text: str, uncovered: tuple[str, ...]) -> None:
+    assert signals(question, [hit(text)]).uncovered == uncovered

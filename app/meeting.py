@@ -93,6 +93,18 @@ def _person_at(text: str, asked: Sequence[tuple[str, list[str]]]) -> int:
     return -1
 
 
+TIME_QUESTION = re.compile(r"\bnär\b|\bklockslag|\bhur länge|\bvilken tid|\bbörjade|\bslutade", re.IGNORECASE)
+"""A meeting question asking when or how long: answered by the header's time line."""
+CLOCK = re.compile(r"\bkl(?:ockan|\.)?\s*\d{1,2}[.:]\d\d", re.IGNORECASE)
+TIME_LABEL = re.compile(r"^[ \t]*Tid\b", re.MULTILINE)
+"""The header line giving the meeting's time: the clock ("Tid: Fredag 12 februari 2021 kl 9:00 – 12:00",
+"2026-05-05, klockan 18:30-20:35"), else the line labelled Tid (Skaraborg's "Tid och plats 2024-08-23,
+Regionens Hus")."""
+HEADER_LINES_APART = 80
+"""Place and time lines at most this many characters apart are quoted as one span (Örebro prints "Tid: …"
+and "Plats: …" with a blank line between)."""
+
+
 def header_hit(
     protocol: Protocol,
     question: str,
@@ -108,10 +120,16 @@ def header_hit(
     at = _person_named_at(text, people, bool(REPLACEMENT.search(question)))
     if at < 0:
         at = _person_at(text, asked)
-    if at < 0 and protocol.place and PLACE_QUESTION.search(question):
-        at = text.find(protocol.place)
-    if at >= 0:
-        start, end = _line_span(text, at)
+    lines = [_line_span(text, at)] if at >= 0 else []
+    if at < 0 and protocol.place and PLACE_QUESTION.search(question) and (place := text.find(protocol.place)) >= 0:
+        lines.append(_line_span(text, place))
+    if at < 0 and TIME_QUESTION.search(question) and (time := CLOCK.search(text) or TIME_LABEL.search(text)):
+        lines.append(_line_span(text, time.start()))
+    if lines:
+        # The place and the time lines together when they stand close, as headers print them.
+        start, end = min(lines)
+        if len(lines) > 1 and max(lines)[0] - end <= HEADER_LINES_APART:
+            end = max(e for _, e in lines)
     elif text:
         start, end = best_quote_span(
             text, analyze_query(question), analyze_tokens, idf, answer=answer_pattern(question)

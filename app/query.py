@@ -54,8 +54,11 @@ KIND_PATTERNS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
             r"|^\W*vilka\s+(?:(?:socialdemokrat|moderat|sverigedemokrat|vänsterpartist|centerpartist|liberal"
             r"|kristdemokrat|miljöpartist)\w*\s+)?(?:ledamöter|ersättare|tjänstgörande|var närvarande|var frånvarande"
             r"|deltog|närvarade)\b"
-            r"|^\W*(?:var|när|hur länge)\b[^?]*\b(?:hölls|sammanträdde|träffades|möttes|pågick|justerades)\b"
-            r"|\bklockslag|\bvilka paragrafer omfattar|\bpå plats eller digitalt",
+            r"|^\W*(?:var|när|hur länge)\b[^?]*\b(?:hölls|sammanträdde|träffades|möttes|pågick|justerades|började"
+            r"|startade|öppnades)\b"
+            r"|^\W*(?:vem|vilka)\b[^?]{0,30}?\bjuster(?:a|ade|ar)\b"
+            r"|\bklockslag|\bvilka paragrafer omfattar|\b(?:på plats|fysiskt) eller digitalt|\bdigitalt eller fysiskt"
+            r"|\bhur länge (?:höll|pågick|varade)\b",
             re.IGNORECASE,
         ),
     ),

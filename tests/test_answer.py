@@ -149,6 +149,13 @@ def test_questions_about_the_meeting_are_answered_from_its_header(answerer: Answ
             "torsdagen den 26 juni 2025,\nklockan 14:00.",
         ),
         (
+            "Vem fick justera paragrafen om arvoden till vigselförrättare på kommunstyrelsens möte 15 januari 2025?",
+            "2",
+            "Protokollen ska justeras av ordföranden och 2:e vice ordföranden om kommunstyrelsen\ninte i särskilt "
+            "fall beslutar annorlunda.\nMartin Wannholt (D) utses att jämte ordföranden justera § 32 i dagens "
+            "protokoll.",
+        ),
+        (
             "Vem ledde kommunstyrelsens sammanträde den 12 mars 2025?",
             "198",
             "Ordföranden Jonas Attenius (S) yrkar bifall till stadsledningskontorets förslag och avslag\n"
@@ -230,6 +237,27 @@ def test_who_brought_a_motion_is_quoted_from_its_title(answerer: Answerer) -> No
     answer = answerer.answer("Vilket parti lade motionen om flytande öar i Frihamnen?")
     assert answer.confident and answer.citations[0].case_number == "SLK-2024-00601"  # in KS or KF
     assert answer.citations[0].quote.startswith("Motion av Elisabet Lann (KD) och Jörgen Knudtzon (KD)")
+    assert_verifiable(answer, answerer)
+
+
+@pytest.mark.parametrize(
+    ("question", "quote"),
+    [
+        ("När började socialnämndens möte i Lomma den 5 maj 2026?", "2026-05-05, klockan 18:30-20:35"),
+        ("Hur länge pågick skolchefernas möte i Skaraborg den 23 augusti 2024?", "Tid och plats\t2024-08-23"),
+        (  # the time and the place, printed a blank line apart, as one quote
+            "Träffades samverkansrådet i Örebro län fysiskt eller digitalt den 12 februari 2021, och hur länge?",
+            "Tid: Fredag 12 februari 2021 kl 9:00 – 12:00\n\nPlats: Via Zoom",
+        ),
+    ],
+)
+def test_when_and_how_long_a_meeting_was_is_quoted_from_its_header(
+    answerer: Answerer, question: str, quote: str
+) -> None:
+    answer = answerer.answer(question)
+    head = answer.citations[0]
+    assert answer.confident and answer.kind == "meeting" and head.paragraph == HEADER
+    assert head.quote.startswith(quote)
     assert_verifiable(answer, answerer)
 
 

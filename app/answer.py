@@ -16,7 +16,7 @@ import numpy as np
 
 from app.agenda import agenda_parts, titled_as
 from app.cite import author_span, title_span
-from app.confidence import SPECIFIC_HITS, Signals, is_confident, signals
+from app.confidence import SPECIFIC_HITS, Signals, is_confident, missing_answer, signals
 from app.matters import find_matters
 from app.meeting import (
     REPLACEMENT,
@@ -166,6 +166,8 @@ NONE_RECORDED: dict[Kind, tuple[Callable[[Hit], bool], str]] = {
     Kind.RESERVATION: (lambda h: bool(h.reservations), "Protokollet anger ingen reservation; beslutet: "),
 }
 """Kinds whose answer says so when the quoted paragraph does not record what was asked (the fixed words)."""
+TYPED_KINDS = frozenset({Kind.FACT, Kind.DECISION})
+"""Kinds whose answer must give what the question asks for (a sum, a count, a name: `missing_answer`)."""
 PATH_KINDS = frozenset({Kind.LOOKUP, Kind.TOPIC, Kind.DECISION})
 """Kinds answered with the best hit's matter path when its matter has several meetings."""
 MATTER_MAX_STEPS = 8
@@ -327,6 +329,11 @@ class Answerer:
         if confident and facts.kind in PATH_KINDS and hits and hits[0].matter_appearances > 1:
             hits = self._with_path(hits, prepared)
         parts = compose(facts, hits, confident, missing)
+        asked_for = missing_answer(prepared.text, " ".join(p.text for p in parts if p.citation))
+        if confident and facts.kind in TYPED_KINDS and asked_for:
+            confident = False
+            said = f"Jag hittar inget {asked_for} i protokollen om {_topic_words(facts.text)}."
+            parts = compose(facts, hits, confident, said)
         if confident and hits and hits[0].paragraph == HEADER:
             parts = role_parts(asked, self._protocol_of(hits[0]), prepared.text) + parts
         return Answer(render(parts), confident, facts.kind.value, tuple(hits), tuple(parts), found)

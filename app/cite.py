@@ -75,13 +75,24 @@ def cite(protocol: Protocol, paragraph: Paragraph) -> str:
     return f"{citation} ({paragraph.case_number})" if paragraph.case_number else citation
 
 
+AMOUNT = re.compile(r"\d[\d  ]*(,\d+)?\s*(kr\b|kronor|miljon|miljard|mnkr|tkr|mkr|mdkr|prisbasbelopp)", re.I)
+"""A sum of money as protocols write it: `77 430 kronor`, `509 miljoner kronor`, `140 kr`, `12 mnkr`."""
+NUMBER = re.compile(
+    r"\d|\b(?:två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|tretton|fjorton|femton|sexton|sjutton|arton|nitton"
+    r"|tjugo|trettio|fyrtio|femtio|hundra|tusen)\b",
+    re.I,
+)
+"""A count, in digits or words (`tre möten`); not `en`/`ett`, which are mostly articles."""
+PERSON_NAME = re.compile(r"\b[A-ZÅÄÖ][a-zåäöé]+ [A-ZÅÄÖ][a-zåäöé]+")
+"""A first and last name."""
+
 ANSWER_KINDS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
     # (what the question asks, what a sentence that answers it contains)
     (
         re.compile(
             r"^\W*(vad kostar|hur mycket (kostar|pengar)|vilket belopp)|\b(kostar|kostnad\w*|avgift\w*|pris)\b", re.I
         ),
-        re.compile(r"\d[\d  ]*(,\d+)?\s*(kr\b|kronor|miljon|miljard|mnkr|tkr|mkr)", re.I),
+        AMOUNT,
     ),
     (re.compile(r"^\W*(hur (mycket|många|stor|stora|stort|lång|långa|hög|höga))\b", re.I), re.compile(r"\d")),
     (
@@ -98,7 +109,7 @@ ANSWER_KINDS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
     ),
     (
         re.compile(r"^\W*(vem|vilk(en|et|a) (\w+ )?(person|personer|politiker|kommunalråd|ledamot|ledamöter))\b", re.I),
-        re.compile(r"\b[A-ZÅÄÖ][a-zåäöé]+ [A-ZÅÄÖ][a-zåäöé]+"),
+        PERSON_NAME,
     ),
 )
 """Question words that ask for a kind of answer (an amount, a date, a vote, a person), and how a

@@ -14,7 +14,7 @@ from indexer.models import HEADER
 from tests.conftest import ROOT
 
 FIXED_SENTENCES = re.compile(
-    r"Jag hittar inget i protokollen (?:från .*? )?om .*?\.|Närmast kommer: "
+    r"Jag hittar inget(?: belopp| antal| namn)? i protokollen (?:från .*? )?om .*?\.|Närmast kommer: "
     r"|Arkivet har inga protokoll från .*?, så jag hittar inget i protokollen om .*?\."
     r"|Ärendet .*? finns inte i protokollen\.|§ [\d, §]+ finns inte i protokollen(?: från [^.]*)?\."
     r"|Jag hittar inget protokoll(?: från [^.]*)? i arkivet\."
@@ -258,6 +258,14 @@ def test_when_and_how_long_a_meeting_was_is_quoted_from_its_header(
     head = answer.citations[0]
     assert answer.confident and answer.kind == "meeting" and head.paragraph == HEADER
     assert head.quote.startswith(quote)
+    assert_verifiable(answer, answerer)
+
+
+def test_an_answer_without_the_sum_asked_for_is_not_confident(answerer: Answerer) -> None:
+    answer = answerer.answer("Vad kostar en plats på särskilt boende i Lomma per månad?")
+    assert not answer.confident
+    assert answer.answer.startswith("Jag hittar inget belopp i protokollen om »Vad kostar en plats")
+    assert answer.citations
     assert_verifiable(answer, answerer)
 
 

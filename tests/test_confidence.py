@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.confidence import is_confident, signals, specific_words
+from app.confidence import is_confident, missing_answer, signals, specific_words
 from indexer.models import EXAMPLE_PROTOCOL, Hit
 
 
@@ -81,3 +81,21 @@ def test_party_names_are_skipped_but_not_words_that_start_like_party_letters() -
 )
 def test_a_year_asked_for_the_topic_is_not_found_in_dates(question: str, text: str, uncovered: tuple[str, ...]) -> None:
     assert signals(question, [hit(text)]).uncovered == uncovered
+
+
+@pytest.mark.parametrize(
+    ("question", "quoted", "missing"),
+    [
+        ("Vad kostar en plats på särskilt boende per månad?", "Plats beviljas i väntan på särskilt boende.", "belopp"),
+        ("Vad kostar en plats på särskilt boende per månad?", "Avgiften är 2 350 kronor per månad.", None),
+        ("Hur mycket statsbidrag fick Skaraborg?", "Tilldelningen blev 108 miljoner kronor.", None),
+        ("Hur många möten har skolcheferna haft?", "Skolcheferna har haft tre möten sedan december.", None),
+        ("Hur många sökande hade gymnasieantagningen?", "Arbetet med antagningen har fungerat väl.", "antal"),
+        ("Vem blir enhetschef för familjerätten?", "En ny enhet skapas med en egen enhetschef.", "namn"),
+        ("Vem blir enhetschef för familjerätten?", "Anna Berg blir enhetschef.", None),
+        ("Vad beslutades om familjerätten?", "Nämnden beslutar att ingå avtal.", None),  # asks for nothing typed
+        ("Hur mycket fisk får fångas i Östersjön?", "Förordning om fiskemöjligheter.", None),  # not money
+    ],
+)
+def test_an_answer_must_give_the_sum_count_or_name_asked_for(question: str, quoted: str, missing: str | None) -> None:
+    assert missing_answer(question, quoted) == missing

@@ -430,6 +430,8 @@ class Answerer:
             )
         ):
             return f"Jag hittar inget i protokollen från {', '.join(named)} om {_topic_words(facts.text)}."
+        if facts.kind not in ABOUT_A_MEETING and (unknown := self.searcher.unknown_topic_words(facts.text)):
+            return f"Jag hittar inget i protokollen om {unknown[0]}."
         if facts.unknown_bodies:
             return f"Jag hittar inget protokoll från {', '.join(facts.unknown_bodies)} i arkivet."
         if facts.cases and not any(h.match == MATCH_CASE for h in hits):

@@ -291,6 +291,33 @@ def _name_words(names: tuple[str, ...]) -> frozenset[str]:
     return frozenset(w[:-1] if len(w) >= BODY_STEM_MIN else w for name in names for w in words(name))
 
 
+DECISION_TOPIC = re.compile(
+    r"\b(?:beslut(?:at|ade|ades|ats)?|beslöt|infört|införde|infördes|införa)\s+(?:\w+\s+){0,3}?(?:om|att)\s+"
+    r"(?:att\s+)?(?P<topic>[^?]*)",
+    re.IGNORECASE,
+)
+"""What a question asks was decided: "Vad har beslutats om snöröjning av cykelbanor?", "Har Lomma beslutat att
+byta ut gatubelysningen?" (the decision verb at most 3 words before "om"/"att")."""
+TOPIC_HEAD_WORDS = 2
+TOPIC_WORD_MIN = 5
+"""The topic's first 2 words of at least 5 letters (question words, stopwords and numbers aside) name it:
+`snöröjning`; `anlägga`, `begravningsplats`; `byta` is too short to count, `gatubelysningen` counts."""
+
+
+def decision_topic_words(text: str) -> tuple[str, ...]:
+    """The words naming what a question asks was decided, or () when it does not ask that."""
+    m = DECISION_TOPIC.search(text)
+    if m is None:
+        return ()
+    stop = stopwords()
+    content = [
+        w
+        for w in words(m["topic"])
+        if len(w) >= TOPIC_WORD_MIN and w not in QUESTION_WORDS and w not in stop and not w.isdigit()
+    ]
+    return tuple(content[:TOPIC_HEAD_WORDS])
+
+
 def question_kind(text: str, has_case: bool, has_number: bool = False) -> Kind:
     """A case number makes a lookup, unless the question asks how it was voted or who reserved themselves
     ("Hur röstade de? (SLK-2024-00959)"); a question about the meeting stays one even when it names §§

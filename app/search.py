@@ -17,10 +17,10 @@ from numpy.typing import NDArray
 from app.cite import answer_pattern, best_quote_span, cite
 from app.filters import paragraph_mask
 from app.matters import hit_matter
-from app.query import QuestionFacts, analyse
+from app.query import QuestionFacts, analyse, decision_topic_words
 from app.ranking import MISSING, Scale, expand_ranges, fuse, max_per_group
 from indexer.errors import QueryError
-from indexer.index.keyword import analyze_query, analyze_tokens
+from indexer.index.keyword import analyze_query, analyze_tokens, stem
 from indexer.index.store import StoredIndex
 from indexer.index.vectors import search_vectors, top_k, vector_rows
 from indexer.model.embed import Embedder
@@ -213,6 +213,11 @@ class Searcher:
             if not np.isin(tables.paragraph_organisation[self._doc_paragraph[docs]], wanted).any():
                 found.append(term)
         return found
+
+    def unknown_topic_words(self, question: str) -> list[str]:
+        """Words naming what the question asks was decided that no protocol of the archive uses in any
+        form: "Vad har beslutats om snöröjning av cykelbanor?" when no protocol mentions snöröjning."""
+        return [w for w in decision_topic_words(question) if not self.index.keyword.holds((stem([w]) or [w])[0])]
 
     def facts(self, question: str) -> QuestionFacts:
         """What the question names, read against this index's organisations, bodies, case numbers, people."""

@@ -269,6 +269,14 @@ def test_an_answer_without_the_sum_asked_for_is_not_confident(answerer: Answerer
     assert_verifiable(answer, answerer)
 
 
+def test_a_decision_on_a_topic_no_protocol_mentions_is_not_made_up(answerer: Answerer) -> None:
+    answer = answerer.answer("Vad har beslutats om snöröjning av cykelbanor?")
+    assert not answer.confident
+    assert answer.answer.startswith("Jag hittar inget i protokollen om snöröjning. Närmast kommer: ")
+    assert answer.citations
+    assert_verifiable(answer, answerer)
+
+
 def test_a_header_naming_the_justerare_answers_a_plural_question(answerer: Answerer) -> None:
     answer = answerer.answer("Vilka justerade protokollet för barn- och utbildningsnämnden i Lomma i oktober 2023?")
     assert answer.confident and answer.kind == "meeting" and answer.citations[0].paragraph == HEADER

@@ -15,6 +15,7 @@ from indexer.index.keyword import (
     analyze,
     analyze_query,
     build_keyword_index,
+    stem,
     stopwords,
 )
 from indexer.index.store import read_chunks
@@ -91,3 +92,14 @@ def test_same_word_terms_are_the_forms_the_stemmer_left_apart(tmp_path: Path) ->
     assert index.same_word_terms("miljonär", 6) == ["miljonär", "miljon"]  # a false friend too: it only ever
     # makes "only elsewhere" say less
     assert index.same_word_terms("antalet", 6) == ["antalet"]  # `antal` has 5 letters
+
+
+def test_the_archive_holds_a_word_in_any_form_or_inside_a_compound(tmp_path: Path) -> None:
+    build_keyword_index(["Göteborgs medborgarvittnen avvecklas.", "Skolskjutsreglerna revideras."], tmp_path)
+    index = KeywordIndex(tmp_path)
+    assert index.holds(stem(["medborgarvittnena"])[0])  # another ending of the same word
+    assert index.holds(stem(["medborgarvittne"])[0])
+    assert index.holds(stem(["skolskjuts"])[0])  # the start of a compound
+    assert index.holds(stem(["reglerna"])[0])  # inside a compound
+    assert not index.holds(stem(["snöröjning"])[0])
+    assert not index.holds(stem(["begravningsplats"])[0])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.query import Kind, QuestionFacts, analyse, find_bodies, find_organisations
+from app.query import Kind, QuestionFacts, analyse, decision_topic_words, find_bodies, find_organisations
 
 ORGANISATIONS = (
     "Göteborgs Stad",
@@ -194,3 +194,19 @@ def test_an_agenda_question_may_ask_for_a_kind_of_matter() -> None:
     assert facts("Vilka interpellationer besvarades i fullmäktige i februari 2026?").agenda_types == ("interpellation",)
     assert facts("Vad beslutade kommunstyrelsen den 12 mars 2025?").agenda_types == ()
     assert facts("Vilka motioner om skolan behandlade fullmäktige den 12 juni 2025?").kind is not Kind.AGENDA
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("Vad har beslutats om snöröjning av cykelbanor?", ("snöröjning", "cykelbanor")),
+        ("Har Lomma kommun beslutat att byta ut gatubelysningen mot LED-armaturer?", ("gatubelysningen", "armaturer")),
+        ("Vad beslutades om att anlägga en ny begravningsplats i Göteborg?", ("anlägga", "begravningsplats")),
+        ("Vad beslutade riksdagen om försvarsbudgeten?", ("försvarsbudgeten",)),
+        # the noun "beslutet" asks why, not what was decided
+        ("Varför stod M utanför beslutet att delta i en studie om muslimfientlighet?", ()),
+        ("Hur mycket kostade studieresan?", ()),
+    ],
+)
+def test_the_words_naming_what_a_question_asks_was_decided(question: str, topic: tuple[str, ...]) -> None:
+    assert decision_topic_words(question) == topic

@@ -151,6 +151,10 @@ def build_keyword_index(
     (folder / _FILES["params"]).write_text(json.dumps(params), encoding="utf-8")
 
 
+HOLD_KEY_MIN = 5
+"""`holds` looks for at least the first 5 letters of a stem (`snörö…`, `begra…`)."""
+
+
 class KeywordIndex:
     """A saved keyword index, memory-mapped: term postings in CSC form, scored only where terms occur.
 
@@ -198,6 +202,18 @@ class KeywordIndex:
             i += 1
         found += [term[:n] for n in range(shortest, len(term)) if term[:n] in self.vocab]
         return list(dict.fromkeys(found))
+
+    def holds(self, term: str) -> bool:
+        """Whether the archive has the word of this stem in any form: a term beginning with it (all but its
+        last letter, at least HOLD_KEY_MIN), holding it inside a compound, or it but for an ending of at most
+        3 letters (`medborgarvittne` → `medborgarvittn`)."""
+        key = term[: max(HOLD_KEY_MIN, len(term) - 1)]
+        i = bisect.bisect_left(self._sorted_terms, key)
+        if i < len(self._sorted_terms) and self._sorted_terms[i].startswith(key):
+            return True
+        if any(term[:n] in self.vocab for n in range(max(HOLD_KEY_MIN + 1, len(term) - 3), len(term))):
+            return True
+        return any(key in t for t in self._sorted_terms)
 
     def term_ids(self, terms: Sequence[str]) -> NDArray[np.int64]:
         """Vocabulary ids of the known terms, repeated terms counted as often as they are asked."""

@@ -293,11 +293,13 @@ def _name_words(names: tuple[str, ...]) -> frozenset[str]:
 
 DECISION_TOPIC = re.compile(
     r"\b(?:beslut(?:at|ade|ades|ats)?|beslöt|infört|införde|infördes|införa)\s+(?:\w+\s+){0,3}?(?:om|att)\s+"
-    r"(?:att\s+)?(?P<topic>[^?]*)",
+    r"(?:att\s+)?(?P<topic>[^?]*)"
+    r"|\b(?:infört|införde|infördes|införts|införa)\s+(?P<introduced>[^?]*)",
     re.IGNORECASE,
 )
 """What a question asks was decided: "Vad har beslutats om snöröjning av cykelbanor?", "Har Lomma beslutat att
-byta ut gatubelysningen?" (the decision verb at most 3 words before "om"/"att")."""
+byta ut gatubelysningen?" (the decision verb at most 3 words before "om"/"att"), or introduced: "Stämmer det
+att Göteborg införde bevattningsförbud?" (not the preposition "inför julen")."""
 TOPIC_HEAD_WORDS = 2
 TOPIC_WORD_MIN = 5
 """The topic's first 2 words of at least 5 letters (question words, stopwords and numbers aside) name it:
@@ -312,7 +314,7 @@ def decision_topic_words(text: str) -> tuple[str, ...]:
     stop = stopwords()
     content = [
         w
-        for w in words(m["topic"])
+        for w in words(m["topic"] or m["introduced"])
         if len(w) >= TOPIC_WORD_MIN and w not in QUESTION_WORDS and w not in stop and not w.isdigit()
     ]
     return tuple(content[:TOPIC_HEAD_WORDS])

@@ -205,6 +205,8 @@ def test_an_agenda_question_may_ask_for_a_kind_of_matter() -> None:
         ("Vad beslutade riksdagen om försvarsbudgeten?", ("försvarsbudgeten",)),
         # the noun "beslutet" asks why, not what was decided
         ("Varför stod M utanför beslutet att delta i en studie om muslimfientlighet?", ()),
+        ("Stämmer det att Göteborg införde bevattningsförbud sommaren 2025?", ("bevattningsförbud", "sommaren")),
+        ("Fick barnfamiljer något extra inför julen 2024?", ()),
         ("Hur mycket kostade studieresan?", ()),
     ],
 )

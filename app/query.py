@@ -320,6 +320,23 @@ def decision_topic_words(text: str) -> tuple[str, ...]:
     return tuple(content[:TOPIC_HEAD_WORDS])
 
 
+MONTH_REACH_WORDS = 4
+"""With a body or organisation named, a month is its meeting's when one of the 4 words before it names one or
+says decided
+("beslutade kommunstyrelsen i mars 2025", "på samverkansrådet i februari 2022"), not when it dates another
+thing ("Lommas enkät om miljö för lärande och utveckling i förskolan i maj 2023")."""
+_DECIDED = re.compile(r"\b(?:beslut\w*|beslöt|behandla\w*|antog\w*)\b", re.IGNORECASE)
+
+
+def _month_of_the_meeting(text: str, organisations: Sequence[str], bodies: Sequence[str]) -> bool:
+    """Whether an "i <month> <year>" of the question stands right after the body, organisation or decision."""
+    for m in _IN_MONTH.finditer(text):
+        before = " ".join(text[: m.start()].split()[-MONTH_REACH_WORDS:])
+        if _DECIDED.search(before) or find_bodies(before, bodies) or find_organisations(before, organisations):
+            return True
+    return False
+
+
 def question_kind(text: str, has_case: bool, has_number: bool = False) -> Kind:
     """A case number makes a lookup, unless the question asks how it was voted or who reserved themselves
     ("Hur röstade de? (SLK-2024-00959)"); a question about the meeting stays one even when it names §§
@@ -379,7 +396,10 @@ def analyse(
         meeting_dated=exact_day
         or (
             date_from is not None
-            and (bool(MEETING_CUE.search(rest)) or (bool(named_bodies or named_orgs) and bool(_IN_MONTH.search(rest))))
+            and (
+                bool(MEETING_CUE.search(rest))
+                or (bool(named_bodies or named_orgs) and _month_of_the_meeting(rest, organisations, bodies))
+            )
         ),
         people=named_people,
         unknown_places=unknown,

@@ -70,6 +70,15 @@ def test_organisations_named_in_a_question(question: str, organisations: tuple[s
         ("Vad beslutades om medborgarvittnena i mars 2025?", "2025-03-01", "2025-03-31", False),
         ("Vad beslutade nämnden på sitt sammanträde i november 2023?", "2023-11-01", "2023-11-30", True),
         ("Hur mycket statsbidrag fick yrkesvux 2025?", None, None, False),
+        ("Vad beslutade kommunstyrelsen i Göteborg i mars 2025?", "2025-03-01", "2025-03-31", True),
+        ("Vad sades på samverkansrådet i februari 2022?", "2022-02-01", "2022-02-28", True),
+        # the month dates the survey, not a meeting of Lomma's
+        (
+            "Hur många svarade på Lommas enkät om lärande och utveckling i förskolan i maj 2023?",
+            "2023-05-01",
+            "2023-05-31",
+            False,
+        ),
     ],
 )
 def test_meeting_dates(question: str, date_from: str | None, date_to: str | None, meeting_dated: bool) -> None:

@@ -1,11 +1,11 @@
-"""Does the best hit answer the question? The signals of a question and its hits, and the rule that reads them.
+"""Does the best hit answer the question? The signals of a question and its hits, and the rules that read them.
 
-On the project's 343 questions (tests/eval/*.jsonl, 34 of them unanswerable) neither the fused
-z-score, nor the share of the question's words the best paragraph holds (median 0.32 unanswerable vs
-0.48 answerable, and paraphrases go down to 0 by design), nor the archive's best cosine (0.88 vs 0.89)
-tells them apart: the unanswerable ones are near misses about topics the protocols have. What does is
-what the question names: a proper noun, acronym or number (“Gothia Towers”, “yrkesvux 2024” where the
-protocol has 2025) that none of the best hits contains. docs/answers.md has the calibration.
+On the project's question sets (tests/eval/*.jsonl) neither the fused z-score, nor the share of the
+question's words the best paragraph holds, nor the archive's best cosine tells answerable questions from
+unanswerable ones: those are near misses about topics the protocols have. What does is what the question
+names (a proper noun, acronym or number, "Gothia Towers", "yrkesvux 2024" where the protocol has 2025, that
+none of the best hits contains; a year asked for the topic that stands only in dates) and whether the answer
+gives the sum, count or name the question asks for (`missing_answer`). docs/answers.md has the calibration.
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import replace
 
@@ -150,6 +151,20 @@ def test_the_protocol_list_and_about(handlers: Handlers) -> None:
     assert len(set(re.findall(r'href="(/protokoll/[^"]+)"', listing))) == 18
     about = handlers.about()
     assert "18 protokoll, 644 paragrafer" in about and "protokoll add" in about and "Lägg till" in about
+
+
+def test_the_about_page_examples_are_answered_as_it_says(handlers: Handlers, searcher: Searcher) -> None:
+    from app.answer import Answerer
+
+    examples = [html.unescape(e) for e in re.findall(r"<em>([^<…]+)</em>", handlers.about())]
+    kinds = {q: Answerer(searcher).answer(q).kind for q in examples if "?" in q or "-" in q or "/" in q}
+    assert kinds == {
+        "Vad beslutades om yrkesvux?": "decision",
+        "SLK-2024-00704": "lookup",
+        "BUN/2023:196": "lookup",
+        "Vad beslutade kommunstyrelsen den 12 mars 2025?": "agenda",
+        "Var hölls mötet?": "meeting",
+    }
 
 
 def test_api_returns_the_cli_json(searcher: Searcher) -> None:

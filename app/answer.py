@@ -277,35 +277,12 @@ class Answerer:
         facts = prepared.facts
         hits = self.searcher.hits(prepared, k, filters)
         missing = self._missing(facts, hits)
-        if facts.kind is Kind.AGENDA and missing is None:
-            protocol = self._meeting(facts, hits)
-            agenda = self._agenda(protocol, prepared, facts.agenda_types) if protocol is not None else []
-            if protocol is not None and not agenda:
-                asked = " eller ".join(AGENDA_TYPES[t] for t in facts.agenda_types)
-                missing = f"Protokollet från {meeting_framing(hits[0])} tar inte upp några {asked}."
-            hits = agenda or hits
         asked: list[tuple[str, list[str]]] = []
+        if facts.kind is Kind.AGENDA and missing is None:
+            hits, missing = self._agenda_hits(facts, prepared, hits)
         if facts.kind is Kind.MEETING:
-            protocol = self._meeting(facts, hits)
-            if protocol is not None:
-                asked = [] if REPLACEMENT.search(prepared.text) else asked_people(protocol, prepared.text)
-                head = header_hit(
-                    protocol,
-                    prepared.text,
-                    hits[0].score if hits else 0.0,
-                    self.searcher.index.keyword.idf,
-                    asked,
-                    facts.people,
-                )
-                unlisted = [] if REPLACEMENT.search(prepared.text) else unlisted_roles(protocol, prepared.text)
-                stated = self._stated(protocol, unlisted, prepared, head)
-                lead = stated if any(h.paragraph == HEADER for h in stated) else [*stated, head]
-                led = {(h.file, h.paragraph) for h in lead}
-                rest = [h for h in hits if (h.file, h.paragraph) not in led]
-                hits = [replace(h, rank=rank) for rank, h in enumerate([*lead, *rest][:k], start=1)]
-                if unlisted and not stated and not asked and only_roles(prepared.text):
-                    unstated = " eller ".join(UNSTATED[role] for role, _ in unlisted)
-                    missing = missing or f"Protokollet från {framing(head)} anger inte {unstated}."
+            hits, asked, unstated = self._meeting_hits(facts, prepared, hits, k)
+            missing = missing or unstated
         tables = self.searcher.index.tables
         # A question naming an organisation is answered by that organisation's paragraphs: its specific
         # words count only there ("Vad beslutade Lomma om Västlänken?" is not answered by Göteborg's).
@@ -337,6 +314,42 @@ class Answerer:
         if confident and hits and hits[0].paragraph == HEADER:
             parts = role_parts(asked, self._protocol_of(hits[0]), prepared.text) + parts
         return Answer(render(parts), confident, facts.kind.value, tuple(hits), tuple(parts), found)
+
+    def _agenda_hits(self, facts: QuestionFacts, prepared: Prepared, hits: list[Hit]) -> tuple[list[Hit], str | None]:
+        """The named meeting's paragraphs (of the kinds of matter asked for), or the sentence saying it has
+        none of them."""
+        protocol = self._meeting(facts, hits)
+        if protocol is None:
+            return hits, None
+        agenda = self._agenda(protocol, prepared, facts.agenda_types)
+        if agenda:
+            return agenda, None
+        kinds = " eller ".join(AGENDA_TYPES[t] for t in facts.agenda_types)
+        return hits, f"Protokollet från {meeting_framing(protocol)} tar inte upp några {kinds}."
+
+    def _meeting_hits(
+        self, facts: QuestionFacts, prepared: Prepared, hits: list[Hit], k: int
+    ) -> tuple[list[Hit], list[tuple[str, list[str]]], str | None]:
+        """For a question about the meeting: its header (and the paragraphs naming who held a role the header
+        does not list) first, the people asked about, and the sentence saying the protocol names nobody in
+        the roles asked about, if so."""
+        protocol = self._meeting(facts, hits)
+        if protocol is None:
+            return hits, [], None
+        replacing = bool(REPLACEMENT.search(prepared.text))
+        asked = [] if replacing else asked_people(protocol, prepared.text)
+        score = hits[0].score if hits else 0.0
+        head = header_hit(protocol, prepared.text, score, self.searcher.index.keyword.idf, asked, facts.people)
+        unlisted = [] if replacing else unlisted_roles(protocol, prepared.text)
+        stated = self._stated(protocol, unlisted, prepared, head)
+        lead = stated if any(h.paragraph == HEADER for h in stated) else [*stated, head]
+        led = {(h.file, h.paragraph) for h in lead}
+        rest = [h for h in hits if (h.file, h.paragraph) not in led]
+        hits = [replace(h, rank=rank) for rank, h in enumerate([*lead, *rest][:k], start=1)]
+        if unlisted and not stated and not asked and only_roles(prepared.text):
+            unstated = " eller ".join(UNSTATED[role] for role, _ in unlisted)
+            return hits, asked, f"Protokollet från {framing(head)} anger inte {unstated}."
+        return hits, asked, None
 
     def _with_path(self, hits: list[Hit], prepared: Prepared) -> list[Hit]:
         """The hits, then a hit for each paragraph of the best hit's matter not among them (cited last)."""

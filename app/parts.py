@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from indexer.models import HEADER, Hit
+from indexer.models import HEADER, Hit, Protocol
 
 Span = tuple[int, int]
 
@@ -33,10 +33,10 @@ def render(parts: Sequence[Part]) -> str:
     return "".join(out).strip()
 
 
-def meeting_framing(hit: Hit) -> str:
-    """`Kommunfullmäktige, Göteborgs Stad, 2025-06-12`: the meeting of a hit, from parsed fields only."""
-    where = f"{hit.body}, {hit.organisation}" if hit.body else hit.organisation
-    return f"{where}, {hit.date or 'odaterat'}"
+def meeting_framing(of: Hit | Protocol) -> str:
+    """`Kommunfullmäktige, Göteborgs Stad, 2025-06-12`: the meeting of a hit or protocol, from parsed fields."""
+    where = f"{of.body}, {of.organisation}" if of.body else of.organisation
+    return f"{where}, {of.date or 'odaterat'}"
 
 
 def number_label(hit: Hit) -> str:

@@ -9,6 +9,7 @@ the search and reads the headers.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
@@ -30,6 +31,7 @@ from app.meeting import (
 )
 from app.parts import DID, HAD_BEEN, OBJECTS, PROPOSED, Part, Span, framing, meeting_framing, render
 from app.places import place_key
+from app.proposals import proposal_span
 from app.query import AGENDA_TYPES, Kind, QuestionFacts
 from app.search import MATCH_CASE, MATCH_MATTER, MATCH_MEETING, MATCH_NUMBER, MATCH_ROLE, Prepared, Searcher
 from indexer.index.tables import NO_DATE
@@ -159,6 +161,7 @@ ANSWER_SHAPES: dict[Kind, tuple[Callable[[Sequence[Hit]], list[Hit]], Callable[[
     Kind.RESERVATION: (_best_reserved, _reservations),
     Kind.FACT: (_best, _quote),
     Kind.MEETING: (_stated_or_best, _quote),  # the header line, or the sentences naming who held a role
+    Kind.PROPOSALS: (list, _quote),  # every paragraph of the person's proposals, newest first
 }
 """Per kind of question: which hits the answer quotes, and what of each."""
 NONE_RECORDED: dict[Kind, tuple[Callable[[Hit], bool], str]] = {
@@ -166,6 +169,8 @@ NONE_RECORDED: dict[Kind, tuple[Callable[[Hit], bool], str]] = {
     Kind.RESERVATION: (lambda h: bool(h.reservations), "Protokollet anger ingen reservation; beslutet: "),
 }
 """Kinds whose answer says so when the quoted paragraph does not record what was asked (the fixed words)."""
+LISTED_KINDS = frozenset({Kind.AGENDA, Kind.PROPOSALS})
+"""Kinds answered by a list the archive holds (a meeting's paragraphs, a person's proposals): found is answered."""
 TYPED_KINDS = frozenset({Kind.FACT, Kind.DECISION})
 """Kinds whose answer must give what the question asks for (a sum, a count, a name: `missing_answer`)."""
 PATH_KINDS = frozenset({Kind.LOOKUP, Kind.TOPIC, Kind.DECISION})
@@ -283,6 +288,8 @@ class Answerer:
         if facts.kind is Kind.MEETING:
             hits, asked, unstated = self._meeting_hits(facts, prepared, hits, k)
             missing = missing or unstated
+        if facts.kind is Kind.PROPOSALS and missing is None:
+            hits, missing = self._proposal_hits(facts, prepared, hits)
         tables = self.searcher.index.tables
         # A question naming an organisation is answered by that organisation's paragraphs: its specific
         # words count only there ("Vad beslutade Lomma om Västlänken?" is not answered by Göteborg's).
@@ -298,7 +305,7 @@ class Answerer:
                 or any(h.match in (MATCH_CASE, MATCH_NUMBER) for h in hits)
                 or hits[0].paragraph == HEADER
                 or hits[0].match == MATCH_ROLE
-                or facts.kind is Kind.AGENDA
+                or facts.kind in LISTED_KINDS
             )
         )
         if confident and facts.kind is Kind.FACT and hits:
@@ -326,6 +333,24 @@ class Answerer:
             return agenda, None
         kinds = " eller ".join(AGENDA_TYPES[t] for t in facts.agenda_types)
         return hits, f"Protokollet från {meeting_framing(protocol)} tar inte upp några {kinds}."
+
+    def _proposal_hits(self, facts: QuestionFacts, prepared: Prepared, hits: list[Hit]) -> tuple[list[Hit], str | None]:
+        """The paragraphs showing the named people proposing (within the named meeting, if any), newest
+        first, each quoting its title or the yrkande; or the sentence saying there are none."""
+        mask = self.searcher.preferred(facts)
+        tables = self.searcher.index.tables
+        pids = np.flatnonzero(mask) if mask is not None else np.zeros(0, dtype=np.int64)
+        order = sorted(pids.tolist(), key=lambda p: (int(tables.paragraph_day[p]), int(tables.paragraph_number[p])))
+        found: list[Hit] = []
+        for pid in reversed(order):
+            hit = self.searcher.paragraph_hit(pid, prepared, len(found) + 1, MATCH_MEETING)
+            span = next(filter(None, (proposal_span(hit.text, hit.title, p) for p in facts.people)), None)
+            if span is not None:
+                found.append(_quoting(hit, span))
+        if found:
+            return found, None
+        names = ", ".join(_as_written(facts.text, p) for p in facts.people)
+        return hits, f"Jag hittar inga förslag eller yrkanden från {names} i protokollen."
 
     def _meeting_hits(
         self, facts: QuestionFacts, prepared: Prepared, hits: list[Hit], k: int
@@ -457,6 +482,12 @@ class Answerer:
             if mask is not None and not mask.any() and not self._undated_meetings(facts):
                 return f"Jag hittar inget protokoll{_meeting_words(facts)} i arkivet."
         return None
+
+
+def _as_written(text: str, name: str) -> str:
+    """A lower-cased name as the question writes it (`axel darvik` → `Axel Darvik`)."""
+    m = re.search(re.escape(name), text, re.IGNORECASE)
+    return m.group(0) if m else name
 
 
 def _quoting(hit: Hit, span: tuple[int, int] | None) -> Hit:

@@ -30,6 +30,7 @@ class Kind(enum.StrEnum):
     RESERVATION = "reservation"  # who reserved themselves against a decision
     FACT = "fact"  # anything else: an amount, a name, a date, a reason
     AGENDA = "agenda"  # what a dated meeting dealt with, and nothing more: its paragraphs in order
+    PROPOSALS = "proposals"  # what a named person proposed or moved: their motions and yrkanden in date order
 
 
 _ISO_DATE = re.compile(r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b")
@@ -279,6 +280,37 @@ def meeting_agenda(text: str, organisations: Sequence[str], bodies: Sequence[str
     return tuple(dict.fromkeys(kinds))
 
 
+PROPOSED_BY = re.compile(
+    r"\b(?:föresl\w*|motioner\w*|yrka\w*|väck\w*|lagt fram|lade fram|lämna\w*|interpeller\w*|drivit|drev)\b",
+    re.IGNORECASE,
+)
+"""A question asking what a person proposed: "Vad har Axel Darvik föreslagit?", "Vilka motioner har … väckt?"."""
+PROPOSAL_WORDS = frozenset(
+    "förslag förslagen motion motioner motionerna yrkande yrkanden yrkandena interpellation interpellationer "
+    "fram".split()
+)
+
+
+def asks_only_proposals(
+    text: str, people: Sequence[str], organisations: Sequence[str] = (), bodies: Sequence[str] = ()
+) -> bool:
+    """Whether a question naming people asks what they proposed and nothing more: every other word is a
+    question word, a word of their names, of proposing, or of the body, organisation or date it names ("Vad
+    har Axel Darvik föreslagit?", "Vad yrkade Jörgen Fogelklou i kommunstyrelsen den 12 mars 2025?", not
+    "Vad har Axel Darvik föreslagit om parkering?")."""
+    if not people or not PROPOSED_BY.search(text):
+        return False
+    names = {w for person in people for w in words(person)} | _name_words((*organisations, *bodies))
+    stop = stopwords()
+    for m in re.finditer(r"\w+", DATE_PHRASE.sub(" ", PROPOSED_BY.sub(" ", text)).lower()):
+        word = m.group(0)
+        if word in QUESTION_WORDS or word in stop or word in PROPOSAL_WORDS or len(word) < 2:
+            continue
+        if not any(word.startswith(n) and len(word) - len(n) <= NAME_ENDING_MAX for n in names):
+            return False
+    return True
+
+
 NAME_ENDING_MAX = 4
 """A question word is a word of a name with another ending of at most 4 letters: `läns` (län),
 `specifika` (Specifikt), `kommunstyrelsens` (Kommunstyrelsen)."""
@@ -385,6 +417,10 @@ def analyse(
     agenda = meeting_agenda(rest, named_orgs, named_bodies) if date_from is not None else None
     if kind in (Kind.DECISION, Kind.FACT, Kind.TOPIC) and agenda is not None:
         kind = Kind.AGENDA
+    elif kind in (Kind.DECISION, Kind.FACT, Kind.TOPIC) and asks_only_proposals(
+        rest, named_people, named_orgs, named_bodies
+    ):
+        kind = Kind.PROPOSALS
     return QuestionFacts(
         text=text,
         kind=kind,

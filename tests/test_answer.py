@@ -20,6 +20,7 @@ FIXED_SENTENCES = re.compile(
     r"|Jag hittar inget protokoll(?: från [^.]*)? i arkivet\."
     r"|Protokollet anger ingen (?:omröstning|reservation); beslutet: "
     r"|^Protokollet från | anger inte | eller |vem som var |vilka som var närvarande| tar inte upp några \w+\."
+    r"|Jag hittar inga förslag eller yrkanden från .*? i protokollen\."
 )
 
 
@@ -276,6 +277,17 @@ def test_what_the_answer_or_the_archive_lacks_is_said(answerer: Answerer, questi
     assert not answer.confident and answer.answer.startswith(said)
     assert answer.citations
     assert_verifiable(answer, answerer)
+
+
+def test_what_a_person_proposed_is_listed_newest_first(answerer: Answerer) -> None:
+    answer = answerer.answer("Vad har Jens Thystrup föreslagit?")
+    assert answer.confident and answer.kind == "proposals"
+    assert [h.paragraph for h in answer.citations] == ["37", "34", "29"]
+    assert all("Jens Thystrup (M) yrkar" in h.quote for h in answer.citations)
+    assert_verifiable(answer, answerer)
+    none = answerer.answer("Vad har Robert Rydquist föreslagit?")
+    assert not none.confident
+    assert none.answer.startswith("Jag hittar inga förslag eller yrkanden från Robert Rydquist i protokollen.")
 
 
 def test_a_header_naming_the_justerare_answers_a_plural_question(answerer: Answerer) -> None:

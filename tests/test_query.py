@@ -221,3 +221,11 @@ def test_an_agenda_question_may_ask_for_a_kind_of_matter() -> None:
 )
 def test_the_words_naming_what_a_question_asks_was_decided(question: str, topic: tuple[str, ...]) -> None:
     assert decision_topic_words(question) == topic
+
+
+def test_a_question_about_what_a_person_proposed() -> None:
+    people = frozenset({"axel darvik", "jörgen fogelklou"})
+    assert facts("Vad har Axel Darvik föreslagit?", people).kind is Kind.PROPOSALS
+    assert facts("Vad yrkade Jörgen Fogelklou i kommunstyrelsen den 12 mars 2025?", people).kind is Kind.PROPOSALS
+    assert facts("Vad har Axel Darvik föreslagit om parkering?", people).kind is not Kind.PROPOSALS
+    assert facts("Vad har Anna Okänd föreslagit?", people).kind is not Kind.PROPOSALS  # not in the protocols

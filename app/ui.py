@@ -191,6 +191,7 @@ class Handlers:
             "<li><em>Vem justerade protokollet den …?</em>, <em>Var hölls mötet?</em> – ur protokollets huvud</li>"
             "<li><em>Vad beslutade kommunstyrelsen den 12 mars 2025?</em>, <em>Vilka motioner behandlade "
             "fullmäktige …?</em> – mötets paragrafer i ordning</li>"
+            "<li><em>Vad har Axel Darvik föreslagit?</em> – en persons motioner och yrkanden, senaste först</li>"
             "<li><em>Hur röstade …?</em>, <em>Vilka reserverade sig …?</em> – omröstning och reservationer</li></ul>"
             "<p>Svaret citerar protokollen ordagrant. Står det inte i protokollen säger svaret det "
             "(<em>osäkert</em>) och visar de närmaste paragraferna.</p>"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from itertools import chain
 
 import numpy as np
 
@@ -169,6 +170,8 @@ NONE_RECORDED: dict[Kind, tuple[Callable[[Hit], bool], str]] = {
     Kind.RESERVATION: (lambda h: bool(h.reservations), "Protokollet anger ingen reservation; beslutet: "),
 }
 """Kinds whose answer says so when the quoted paragraph does not record what was asked (the fixed words)."""
+ABOUT_A_MEETING = frozenset({Kind.MEETING, Kind.AGENDA})
+"""Kinds whose words name the meeting, not a topic another organisation's protocols might hold."""
 LISTED_KINDS = frozenset({Kind.AGENDA, Kind.PROPOSALS})
 """Kinds answered by a list the archive holds (a meeting's paragraphs, a person's proposals): found is answered."""
 TYPED_KINDS = frozenset({Kind.FACT, Kind.DECISION})
@@ -213,10 +216,6 @@ def compose(facts: QuestionFacts, hits: Sequence[Hit], confident: bool, missing:
                 parts.append(Part(" "))
             parts.append(Part(hit.text[start:end], index[id(hit)] + 1, start, end))
     return parts
-
-
-ABOUT_A_MEETING = frozenset({Kind.MEETING, Kind.AGENDA})
-"""Kinds whose words name the meeting, not a topic another organisation's protocols might hold."""
 
 
 def _object(title: str) -> str:
@@ -343,10 +342,11 @@ class Answerer:
         order = sorted(pids.tolist(), key=lambda p: (int(tables.paragraph_day[p]), int(tables.paragraph_number[p])))
         found: list[Hit] = []
         for pid in reversed(order):
-            hit = self.searcher.paragraph_hit(pid, prepared, len(found) + 1, MATCH_MEETING)
-            span = next(filter(None, (proposal_span(hit.text, hit.title, p) for p in facts.people)), None)
+            paragraph = self.searcher.index.paragraphs.get(pid)
+            spans = (proposal_span(paragraph.text, paragraph.title, person) for person in facts.people)
+            span = next(filter(None, spans), None)
             if span is not None:
-                found.append(_quoting(hit, span))
+                found.append(self.searcher.paragraph_hit(pid, prepared, len(found) + 1, MATCH_MEETING, span))
         if found:
             return found, None
         names = ", ".join(_as_written(facts.text, p) for p in facts.people)
@@ -392,14 +392,13 @@ class Answerer:
     def _agenda(self, protocol: Protocol, prepared: Prepared, types: Sequence[str] = ()) -> list[Hit]:
         """The protocol's paragraphs in order (those whose title names one of `types`, if any), each
         quoting its title: all of them, whatever k."""
-        tables = self.searcher.index.tables
-        pids = np.flatnonzero(tables.paragraph_protocol == self._protocols[protocol.source])
         hits: list[Hit] = []
-        for pid in pids.tolist():
-            hit = self.searcher.paragraph_hit(pid, prepared, len(hits) + 1, MATCH_MEETING)
-            if types and not titled_as(hit.title, types):
+        for pid in self._paragraph_ids(protocol):
+            paragraph = self.searcher.index.paragraphs.get(pid)
+            if types and not titled_as(paragraph.title, types):
                 continue
-            hits.append(_quoting(hit, title_span(hit.text, hit.title)))
+            span = title_span(paragraph.text, paragraph.title)
+            hits.append(self.searcher.paragraph_hit(pid, prepared, len(hits) + 1, MATCH_MEETING, span))
         return hits
 
     def _stated(
@@ -407,20 +406,25 @@ class Answerer:
     ) -> list[Hit]:
         """For each role, the first of the protocol's header and paragraphs (in order) with the sentences
         naming who held it, as a hit quoting them."""
-        tables = self.searcher.index.tables
-        pids = np.flatnonzero(tables.paragraph_protocol == self._protocols[protocol.source])
-        texts = [protocol.header, *(self.searcher.index.paragraphs.get(int(pid)).text for pid in pids)]
+        pids = self._paragraph_ids(protocol)
         stated: list[Hit] = []
         for role, _ in roles:
+            # The texts are read lazily: the statement stands near the start (Göteborg's § 1 or 2).
+            texts = chain([protocol.header], (self.searcher.index.paragraphs.get(pid).text for pid in pids))
             found = first_statement(texts, role)
             if found is None:
                 continue
             at, span = found
-            hit = head if at == 0 else self.searcher.paragraph_hit(int(pids[at - 1]), prepared, 1)
-            hit = replace(_quoting(hit, span), score=head.score, match=MATCH_ROLE)
+            hit = _quoting(head, span) if at == 0 else self.searcher.paragraph_hit(pids[at - 1], prepared, 1, "", span)
+            hit = replace(hit, score=head.score, match=MATCH_ROLE)
             if all((h.file, h.paragraph) != (hit.file, hit.paragraph) for h in stated):
                 stated.append(hit)
         return stated
+
+    def _paragraph_ids(self, protocol: Protocol) -> list[int]:
+        """The protocol's paragraph ids, in the protocol's order."""
+        tables = self.searcher.index.tables
+        return np.flatnonzero(tables.paragraph_protocol == self._protocols[protocol.source]).tolist()
 
     def _undated_meetings(self, facts: QuestionFacts) -> bool:
         """Whether the named body or organisation has protocols without a date, which any date may be."""

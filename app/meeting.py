@@ -13,7 +13,7 @@ tillsammans med ordföranden Aslan Akbas (S) …"), and the KS chair where he mo
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from app.cite import QUOTE_MAX_CHARS, answer_pattern, best_quote_span, cite_protocol
 from app.parts import Part, Span
@@ -252,7 +252,7 @@ def statement_span(text: str, role: Role) -> Span | None:
     return (found[0][0], found[-1][1]) if found else None
 
 
-def first_statement(texts: Sequence[str], role: Role) -> tuple[int, Span] | None:
+def first_statement(texts: Iterable[str], role: Role) -> tuple[int, Span] | None:
     """(index, span) of the first of `texts` (a protocol's header, then its paragraphs in order) that
     names who held `role`."""
     for i, text in enumerate(texts):

@@ -456,10 +456,14 @@ class Searcher:
         keyword_view[paragraph_view == MISSING] = MISSING
         return paragraph_view, window_view, keyword_view
 
-    def paragraph_hit(self, pid: int, question: Prepared, rank: int, match: str = "") -> Hit:
-        """A hit on one paragraph named otherwise than by ranking (a step of a matter's path), quoted for
-        the question; its score is 0."""
-        return self._hit(rank, pid, 0.0, analyze_query(question.text), -1, answer_pattern(question.text), match)
+    def paragraph_hit(
+        self, pid: int, question: Prepared, rank: int, match: str = "", quote: tuple[int, int] | None = None
+    ) -> Hit:
+        """A hit on one paragraph named otherwise than by ranking (a step of a matter's path, an agenda item),
+        quoting text[quote] when the caller chose the span, else the sentence that best answers the question;
+        its score is 0."""
+        terms = analyze_query(question.text)
+        return self._hit(rank, pid, 0.0, terms, -1, answer_pattern(question.text), match, quote)
 
     def _hit(
         self,
@@ -470,13 +474,14 @@ class Searcher:
         window: int,
         answer: re.Pattern[str] | None,
         match: str = "",
+        quote: tuple[int, int] | None = None,
     ) -> Hit:
         tables = self.index.tables
         protocol = self.index.protocols[int(tables.paragraph_protocol[pid])]
         paragraph = self.index.paragraphs.get(pid)
         heading_end = paragraph.text.find("\n")
         focus = None if window < 0 else (int(tables.chunk_span[window, 0]), int(tables.chunk_span[window, 1]))
-        start, end = best_quote_span(
+        start, end = quote or best_quote_span(
             paragraph.text,
             terms,
             analyze_tokens,

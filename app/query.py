@@ -8,7 +8,7 @@ from __future__ import annotations
 import calendar
 import enum
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -259,25 +259,31 @@ AGENDA_TYPES: dict[str, str] = {
 juni 2025?"), as paragraph titles name them, with their plural."""
 
 
+def _unnamed_words(text: str, names: Iterable[str], skip: frozenset[str], bodies: Sequence[str]) -> list[str]:
+    """The words of `text` (dates aside) that are neither question words, stopwords, `skip` words, nor a word
+    of `names` with another ending of at most NAME_ENDING_MAX letters or a body's usual short name (BUN, KS)."""
+    stop = stopwords()
+    return [
+        word
+        for word in words(DATE_PHRASE.sub(" ", text))
+        if word not in QUESTION_WORDS
+        and word not in stop
+        and word not in skip
+        and not any(word.startswith(name) and len(word) - len(name) <= NAME_ENDING_MAX for name in names)
+        and not find_bodies(word, bodies)
+    ]
+
+
 def meeting_agenda(text: str, organisations: Sequence[str], bodies: Sequence[str]) -> tuple[str, ...] | None:
     """The kinds of matter (AGENDA_TYPES keys, () for all) a question asks a meeting's agenda for, or None
     when it names a topic: every other word, besides question words and the meeting's date, names the
     meeting (a word of the `organisations` and `bodies` it names) or asks what it dealt with ("Vad beslutade
     socialnämnden i Lomma i maj 2026?")."""
-    stop = stopwords()
-    names = _name_words((*organisations, *bodies))
-    kinds: list[str] = []
-    for word in words(DATE_PHRASE.sub(" ", text)):
-        if word in QUESTION_WORDS or word in stop or word in AGENDA_WORDS:
-            continue
-        kind = next((k for k in AGENDA_TYPES if word.startswith(k) and len(word) - len(k) <= NAME_ENDING_MAX), None)
-        if kind is not None:
-            kinds.append(kind)
-            continue
-        in_a_name = any(word.startswith(stem) and len(word) - len(stem) <= NAME_ENDING_MAX for stem in names)
-        if not (in_a_name or find_bodies(word, bodies)):
-            return None
-    return tuple(dict.fromkeys(kinds))
+    rest = _unnamed_words(text, _name_words((*organisations, *bodies)), AGENDA_WORDS, bodies)
+    kinds = [
+        next((k for k in AGENDA_TYPES if w.startswith(k) and len(w) - len(k) <= NAME_ENDING_MAX), None) for w in rest
+    ]
+    return None if None in kinds else tuple(dict.fromkeys(k for k in kinds if k is not None))
 
 
 PROPOSED_BY = re.compile(
@@ -301,14 +307,7 @@ def asks_only_proposals(
     if not people or not PROPOSED_BY.search(text):
         return False
     names = {w for person in people for w in words(person)} | _name_words((*organisations, *bodies))
-    stop = stopwords()
-    for m in re.finditer(r"\w+", DATE_PHRASE.sub(" ", PROPOSED_BY.sub(" ", text)).lower()):
-        word = m.group(0)
-        if word in QUESTION_WORDS or word in stop or word in PROPOSAL_WORDS or len(word) < 2:
-            continue
-        if not any(word.startswith(n) and len(word) - len(n) <= NAME_ENDING_MAX for n in names):
-            return False
-    return True
+    return not _unnamed_words(PROPOSED_BY.sub(" ", text), names, PROPOSAL_WORDS, bodies)
 
 
 NAME_ENDING_MAX = 4
@@ -354,9 +353,8 @@ def decision_topic_words(text: str) -> tuple[str, ...]:
 
 MONTH_REACH_WORDS = 4
 """With a body or organisation named, a month is its meeting's when one of the 4 words before it names one or
-says decided
-("beslutade kommunstyrelsen i mars 2025", "på samverkansrådet i februari 2022"), not when it dates another
-thing ("Lommas enkät om miljö för lärande och utveckling i förskolan i maj 2023")."""
+says decided ("beslutade kommunstyrelsen i mars 2025", "på samverkansrådet i februari 2022"), not when it
+dates another thing ("Lommas enkät om miljö för lärande och utveckling i förskolan i maj 2023")."""
 _DECIDED = re.compile(r"\b(?:beslut\w*|beslöt|behandla\w*|antog\w*)\b", re.IGNORECASE)
 
 

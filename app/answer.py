@@ -472,6 +472,11 @@ class Answerer:
             )
         ):
             return f"Jag hittar inget i protokollen från {', '.join(named)} om {_topic_words(facts.text)}."
+        # "Vad beslutade kommunfullmäktige om …" answered by kommunstyrelsen's proposal to fullmäktige: the
+        # archive holds no decision of the body asked about.
+        if facts.kind is Kind.DECISION and facts.deciders and hits and hits[0].body not in facts.deciders:
+            deciders = " eller ".join(b.lower() for b in facts.deciders)
+            return f"Jag hittar inget beslut av {deciders} i protokollen om {_topic_words(facts.text)}."
         if facts.kind not in ABOUT_A_MEETING and (unknown := self.searcher.unknown_topic_words(facts.text)):
             return f"Jag hittar inget i protokollen om {unknown[0]}."
         if facts.unknown_bodies:

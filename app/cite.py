@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import typing
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
@@ -79,14 +81,67 @@ AMOUNT = re.compile(r"\d[\d  ]*(,\d+)?\s*(kr\b|kronor|miljon|miljard|mnkr|tkr|mk
 """A sum of money as protocols write it: `77 430 kronor`, `509 miljoner kronor`, `140 kr`, `12 mnkr`."""
 NUMBER = re.compile(
     r"\d|\b(?:två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|tretton|fjorton|femton|sexton|sjutton|arton|nitton"
-    r"|tjugo|trettio|fyrtio|femtio|hundra|tusen)\b",
+    r"|tjugo|trettio|fyrtio|femtio|hundra|tusen|hälften|halva|tredjedel\w*|fjärdedel\w*|dubbelt)\b",
     re.I,
 )
-"""A count, in digits or words (`tre möten`); not `en`/`ett`, which are mostly articles."""
+"""A count, in digits or words (`tre möten`, `hälften av det antal platser`); not `en`/`ett`, which are mostly
+articles."""
 PERSON_NAME = re.compile(r"\b[A-ZÅÄÖ][a-zåäöé]+ [A-ZÅÄÖ][a-zåäöé]+")
 """A first and last name."""
 
-ANSWER_KINDS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
+
+class Finder(typing.Protocol):
+    """What a sentence that answers contains: a compiled pattern, or one that reads past what only looks like
+    the answer (`NumbersThat`)."""
+
+    def search(self, string: str) -> object: ...
+
+
+NOT_A_QUANTITY = re.compile(
+    r"\b(?:19|20)\d\d-\d\d-\d\d\b"  # a date: 2023-09-01
+    r"|\b[A-ZÅÄÖ]{2,6}[-/ ](?:19|20)\d\d[-/:.]\d+"  # a case number: SLK-2024-00816, KS 2024/15
+    rf"|\b\d{{1,2}}(?:\s*[–-]\s*\d{{1,2}})?\s+(?:{MONTH_NAMES})\b"  # a day: den 18 januari, 27–28 februari
+    r"|\b(?:19|20)\d\d(?:\s*[–/-]\s*(?:19|20)?\d\d)?\b"  # a year: 2023, 2022–2023, 2023/24
+    r"|\b\d{1,2}/\d{1,2}\b|\b\d{1,2}[:.]\d{2}\b|\b\d+\.\d+\b|\b\d+:[ae]\b"  # 20/9, 14:00, 2.0, 3:e
+    r"|§§?\s*\d+|\b(?:årskurs|åk|år|nr|nummer|punkt|zon|kvartal|etapp|bilaga|vecka|klass|steg|fas|kapitel|kap\."
+    r"|version|vt|ht|sid|s\.)\s*\d+"  # a label: § 53, årskurs 6, zon A, År 2, VT 2023
+    r"|(?:^|(?<=[.:;•–-] ))\s*\d{1,2}[.)](?=\s)",  # a list's numbering: "beslutar: 1. … 2. …"
+    re.IGNORECASE | re.MULTILINE,
+)
+"""Numbers that count nothing: dates, years, times, case and § numbers, labels, a list's numbering. On the
+seven question sets, quotes to "Hur många …" that held only these ("Tjänsteskrivelse 2023-09-01", "årskurs 6 till
+och med årskurs 9") did not give the count."""
+
+
+@dataclass(frozen=True, slots=True)
+class NumbersThat:
+    """Finds `pattern` in a text after the numbers that count nothing (and `also`) are blanked out."""
+
+    pattern: re.Pattern[str]
+    also: re.Pattern[str] | None = None
+
+    def search(self, string: str) -> re.Match[str] | None:
+        string = NOT_A_QUANTITY.sub(" ", string)
+        if self.also is not None:
+            string = self.also.sub(" ", string)
+        return self.pattern.search(string)
+
+
+QUANTITY_QUESTION = re.compile(
+    r"^\W*(ungefär |för |till )?hur (mycket|stor|stora|stort|lång|långa|hög|höga)\b"
+    r"|\bhur många (kronor|prisbasbelopp|miljoner|miljarder|procent)\b"
+    r"|\bvilk(et|en|a) (medelvärde|andel|procentsats|nivå)\b|\bhur stor (andel|procent)\b",
+    re.IGNORECASE,
+)
+"""How much, how large, which value: answered by a quantity, a sum of money included."""
+COUNT_QUESTION = re.compile(r"^\W*(ungefär |för |till )?hur många\b", re.IGNORECASE)
+"""How many; "Hur ska … diskutera hur många elevplatser som behövs?" asks how, not how many."""
+QUANTITY = NumbersThat(NUMBER)
+"""How much or how large: a number that is not a date, year, label or list number (a sum of money is one)."""
+COUNT = NumbersThat(NUMBER, also=AMOUNT)
+"""How many: a quantity that is not a sum of money either ("5000 kr per deltagare" does not count places)."""
+
+ANSWER_KINDS: tuple[tuple[re.Pattern[str], Finder], ...] = (
     # (what the question asks, what a sentence that answers it contains)
     (
         re.compile(
@@ -94,7 +149,8 @@ ANSWER_KINDS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
         ),
         AMOUNT,
     ),
-    (re.compile(r"^\W*(hur (mycket|många|stor|stora|stort|lång|långa|hög|höga))\b", re.I), NUMBER),
+    (QUANTITY_QUESTION, QUANTITY),
+    (COUNT_QUESTION, COUNT),
     (
         re.compile(r"^\W*(när|vilket datum|vilka datum|från vilket datum|hur länge|till när)\b", re.I),
         re.compile(
@@ -116,7 +172,7 @@ ANSWER_KINDS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
 sentence that gives one looks. A sentence of that kind weighs as much as the best matched word."""
 
 
-def answer_pattern(question: str) -> re.Pattern[str] | None:
+def answer_pattern(question: str) -> Finder | None:
     """What an answering sentence contains for this question, when the question word tells."""
     for asks, answers in ANSWER_KINDS:
         if asks.search(question):
@@ -163,7 +219,7 @@ def best_quote(
     idf: Callable[[str, float], float],
     skip: int = 0,
     focus: tuple[int, int] | None = None,
-    answer: re.Pattern[str] | None = None,
+    answer: Finder | None = None,
 ) -> str:
     """The text of `best_quote_span`: the sentence or two of `text` that best answer the question."""
     start, end = best_quote_span(text, query_terms, normalise, idf, skip=skip, focus=focus, answer=answer)
@@ -177,7 +233,7 @@ def best_quote_span(
     idf: Callable[[str, float], float],
     skip: int = 0,
     focus: tuple[int, int] | None = None,
-    answer: re.Pattern[str] | None = None,
+    answer: Finder | None = None,
 ) -> tuple[int, int]:
     """Half-open offsets of the sentence or two of `text` that best answer the question.
 
@@ -205,7 +261,7 @@ def _quote_in(
     idf: Callable[[str, float], float],
     skip: int,
     focus: tuple[int, int] | None,
-    answer: re.Pattern[str] | None,
+    answer: Finder | None,
 ) -> tuple[int, int]:
     body = _quotable_spans(text, skip)
     if not len(body):

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from app.cite import AMOUNT, NUMBER, PERSON_NAME
+from app.cite import AMOUNT, COUNT, COUNT_QUESTION, PERSON_NAME, QUANTITY, Finder
 from app.query import BODY_ABBREVIATIONS, DATE_PHRASE
 from indexer.index.keyword import QUESTION_WORDS, stem, words
 
@@ -126,15 +126,22 @@ MONEY_QUESTION = re.compile(
     r"|arvode\w*)\b",
     re.IGNORECASE,
 )
-COUNT_QUESTION = re.compile(r"\bhur många\b", re.IGNORECASE)
+VALUE_QUESTION = re.compile(
+    r"\bhur många (?:kronor|prisbasbelopp|miljoner|miljarder|procent)\b"
+    r"|\bvilk(?:et|en|a) (?:medelvärde|andel|procentsats|nivå)\b|\bhur stor (?:andel|procent)\b",
+    re.IGNORECASE,
+)
+"""A value: a share, a mean, a count of kronor. Not "hur mycket", which a money question reads first and which
+also asks for amounts of time or work."""
 PERSON_QUESTION = re.compile(
     r"^\W*vem\s+(?:blir|ska bli|skulle bli|blev|är|var|utsågs|valdes|förordnades|anställdes)\b", re.IGNORECASE
 )
 """Who holds or was given a post: a person's name answers it. "Vem fick kulturpriset?" may be answered by a
 choir ("Lomma kammarkör"), so not every "Vem …" asks for a name."""
-ASKED_FOR: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
+ASKED_FOR: tuple[tuple[str, re.Pattern[str], Finder], ...] = (
     ("belopp", MONEY_QUESTION, AMOUNT),
-    ("antal", COUNT_QUESTION, NUMBER),
+    ("värde", VALUE_QUESTION, QUANTITY),
+    ("antal", COUNT_QUESTION, COUNT),
     ("namn", PERSON_QUESTION, PERSON_NAME),
 )
 """What a fact or decision question asks for (a sum of money, a count, a person), and how an answer that gives

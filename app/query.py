@@ -139,7 +139,8 @@ class QuestionFacts:
     """What a question names. `filters` holds the meeting words as index names; `unknown_places` are
     municipalities or regions the index has no protocol from, and `unknown_organisations` those of them
     the question names as the body that decided; `unknown_bodies` are bodies named as the ones that met
-    or decided that the index does not hold ("kultur- och fritidsnämnden", "KFN"); `agenda_types` the kinds
+    or decided that the index does not hold ("kultur- och fritidsnämnden", "KFN"), `deciders` those of the
+    index named as the body that decided ("Vad beslutade kommunfullmäktige …"); `agenda_types` the kinds
     of matter an agenda question asks for (AGENDA_TYPES keys; none: all). `dated` is set when the
     question names a date; `meeting_dated` when that date is the meeting's: a day, or a month with a word
     like "sammanträde", or "i mars 2025" together with a body or organisation."""
@@ -156,6 +157,7 @@ class QuestionFacts:
     unknown_places: tuple[str, ...] = ()
     unknown_organisations: tuple[str, ...] = ()
     unknown_bodies: tuple[str, ...] = ()
+    deciders: tuple[str, ...] = ()
     agenda_types: tuple[str, ...] = ()
 
     @property
@@ -337,18 +339,42 @@ TOPIC_WORD_MIN = 5
 `snöröjning`; `anlägga`, `begravningsplats`; `byta` is too short to count, `gatubelysningen` counts."""
 
 
+COUNTED = re.compile(r"^\W*(?:ungefär\s+|för\s+|till\s+)?hur\s+många\s+(?P<counted>[^?]*)", re.IGNORECASE)
+"""What a question counts: "Hur många feriejobb erbjuds ungdomar i sommar?" counts feriejobb (its first word of at
+least 5 letters)."""
+
+
 def decision_topic_words(text: str) -> tuple[str, ...]:
     """The words naming what a question asks was decided, or () when it does not ask that."""
     m = DECISION_TOPIC.search(text)
     if m is None:
         return ()
+    return _topic_head(m["topic"] or m["introduced"], TOPIC_HEAD_WORDS)
+
+
+_PAST_TENSE = re.compile(r"(?:de|te|tog|kom|fick|gick|blev)$")
+"""A verb where the counted noun would stand ("Hur många deltog …" counts people): plural nouns end otherwise
+(`platser`, `anmälningar`, `feriejobb`, `deltagare`)."""
+
+
+def counted_words(text: str) -> tuple[str, ...]:
+    """The word naming what a "Hur många …" question counts, or () when it does not ask how many or counts
+    those who did something ("Hur många deltog …")."""
+    m = COUNTED.search(text)
+    if m is None:
+        return ()
+    head = _topic_head(m["counted"], 1)
+    return () if not head or _PAST_TENSE.search(head[0]) or head[0] not in words(m["counted"])[:2] else head
+
+
+def _topic_head(text: str, n: int) -> tuple[str, ...]:
     stop = stopwords()
     content = [
         w
-        for w in words(m["topic"] or m["introduced"])
+        for w in words(text)
         if len(w) >= TOPIC_WORD_MIN and w not in QUESTION_WORDS and w not in stop and not w.isdigit()
     ]
-    return tuple(content[:TOPIC_HEAD_WORDS])
+    return tuple(content[:n])
 
 
 MONTH_REACH_WORDS = 4
@@ -439,21 +465,33 @@ def analyse(
         unknown_places=unknown,
         unknown_organisations=tuple(p for p in unknown if _as_organisation(rest, p)),
         unknown_bodies=unknown_bodies(rest, bodies),
+        deciders=deciding_bodies(rest, bodies),
         agenda_types=agenda if kind is Kind.AGENDA and agenda else (),
     )
 
 
 def unknown_bodies(text: str, bodies: Sequence[str]) -> tuple[str, ...]:
     """Bodies the question names as the ones that met or decided, which the index does not hold."""
-    found = []
+    found = [name for name, held in _named_as_decider(text, bodies, BODY_AS_DECIDER) if not held]
+    return tuple(dict.fromkeys(found))
+
+
+def deciding_bodies(text: str, bodies: Sequence[str]) -> tuple[str, ...]:
+    """Bodies of the index the question names as the one that decided ("Vad beslutade kommunfullmäktige i
+    Göteborg om …"), as index names."""
+    found = [b for _, held in _named_as_decider(text, bodies, BODY_AS_DECIDER[:2]) for b in held]
+    return tuple(dict.fromkeys(found))
+
+
+def _named_as_decider(
+    text: str, bodies: Sequence[str], patterns: Sequence[str]
+) -> Iterable[tuple[str, tuple[str, ...]]]:
+    """Each body word the patterns find, with the index's bodies it names (none: not held)."""
     abbreviations = "|".join(BODY_ABBREVIATIONS)
-    for pattern in BODY_AS_DECIDER:
+    for pattern in patterns:
         for m in re.finditer(pattern.format(body=rf"{_BODY_WORD}|(?:{abbreviations})\b"), text, re.IGNORECASE):
             name = m["body"]
-            spelled = BODY_ABBREVIATIONS.get(name.lower(), name)
-            if not find_bodies(spelled, bodies):
-                found.append(name)
-    return tuple(dict.fromkeys(found))
+            yield name, find_bodies(BODY_ABBREVIATIONS.get(name.lower(), name), bodies)
 
 
 def _as_organisation(text: str, place: str) -> bool:

@@ -6,7 +6,6 @@ candidate paragraphs plus a fixed sample: nothing grows with the number of chunk
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -14,10 +13,10 @@ from functools import lru_cache
 import numpy as np
 from numpy.typing import NDArray
 
-from app.cite import answer_pattern, best_quote_span, cite
+from app.cite import Finder, answer_pattern, best_quote_span, cite
 from app.filters import paragraph_mask
 from app.matters import hit_matter
-from app.query import QuestionFacts, analyse, decision_topic_words
+from app.query import QuestionFacts, analyse, counted_words, decision_topic_words
 from app.ranking import MISSING, Scale, expand_ranges, fuse, max_per_group
 from indexer.errors import QueryError
 from indexer.index.keyword import analyze_query, analyze_tokens, stem
@@ -215,9 +214,11 @@ class Searcher:
         return found
 
     def unknown_topic_words(self, question: str) -> list[str]:
-        """Words naming what the question asks was decided that no protocol of the archive uses in any
-        form: "Vad har beslutats om snöröjning av cykelbanor?" when no protocol mentions snöröjning."""
-        return [w for w in decision_topic_words(question) if not self.index.keyword.holds((stem([w]) or [w])[0])]
+        """Words naming what the question asks was decided, or counts, that no protocol of the archive uses
+        in any form: "Vad har beslutats om snöröjning av cykelbanor?" when no protocol mentions snöröjning,
+        "Hur många feriejobb …" when none mentions feriejobb."""
+        asked = (*decision_topic_words(question), *counted_words(question))
+        return [w for w in asked if not self.index.keyword.holds((stem([w]) or [w])[0])]
 
     def facts(self, question: str) -> QuestionFacts:
         """What the question names, read against this index's organisations, bodies, case numbers, people."""
@@ -472,7 +473,7 @@ class Searcher:
         score: float,
         terms: list[str],
         window: int,
-        answer: re.Pattern[str] | None,
+        answer: Finder | None,
         match: str = "",
         quote: tuple[int, int] | None = None,
     ) -> Hit:

@@ -14,7 +14,8 @@ from indexer.models import HEADER
 from tests.conftest import ROOT
 
 FIXED_SENTENCES = re.compile(
-    r"Jag hittar inget(?: belopp| antal| namn)? i protokollen (?:från .*? )?om .*?\.|Närmast kommer: "
+    r"Jag hittar inget(?: belopp| antal| värde| namn| beslut av .*?)? i protokollen (?:från .*? )?om .*?\."
+    r"|Närmast kommer: "
     r"|Arkivet har inga protokoll från .*?, så jag hittar inget i protokollen om .*?\."
     r"|Ärendet .*? finns inte i protokollen\.|§ [\d, §]+ finns inte i protokollen(?: från [^.]*)?\."
     r"|Jag hittar inget protokoll(?: från [^.]*)? i arkivet\."
@@ -270,6 +271,17 @@ def test_when_and_how_long_a_meeting_was_is_quoted_from_its_header(
             "Jag hittar inget belopp i protokollen om »Vad kostar en plats",
         ),
         ("Vad har beslutats om snöröjning av cykelbanor?", "Jag hittar inget i protokollen om snöröjning. Närmast"),
+        # a count the best paragraph does not give (it has dates and list numbers); a counted thing none mentions
+        (
+            "Hur många medborgarvittnen har Göteborgs Stad i dag, innan verksamheten avvecklas?",
+            "Jag hittar inget antal i protokollen om",
+        ),
+        ("Hur många feriejobb erbjuds ungdomar i sommar?", "Jag hittar inget i protokollen om feriejobb. Närmast"),
+        # fullmäktige's decision is not in the archive, only kommunstyrelsen's proposal to it
+        (
+            "Vad beslutade kommunfullmäktige i Göteborg om Renovas planer på koldioxidavskiljning?",
+            "Jag hittar inget beslut av kommunfullmäktige i protokollen om",
+        ),
     ],
 )
 def test_what_the_answer_or_the_archive_lacks_is_said(answerer: Answerer, question: str, said: str) -> None:

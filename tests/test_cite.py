@@ -95,6 +95,18 @@ def test_answer_kind_prefers_the_sentence_with_the_amount() -> None:
     assert "Kaffe" not in quote and "108 miljoner" in quote
 
 
+def test_a_count_is_quoted_from_the_sentence_that_counts_not_from_dates() -> None:
+    text = (
+        "§ 66 Miljö för lärande och utveckling\n\nHandlingar\n"
+        "- Rapport: vårdnadshavare svarade på förskoleenkäten, daterad 2023-07-27\n\n"
+        "Ärendet\nI enkäten som genomfördes i maj deltog 918 vårdnadshavare.\n"
+    )
+    question = "Hur många vårdnadshavare svarade på förskoleenkäten?"
+    answer = answer_pattern(question)
+    quote = best_quote(text, _norm(question.split()), _norm, {}.get, skip=text.find("\n"), answer=answer)
+    assert quote == "I enkäten som genomfördes i maj deltog 918 vårdnadshavare."
+
+
 def test_answer_patterns() -> None:
     assert answer_pattern("När träffas nätverket nästa gång?").search("Nästa möte: 2024-09-20")  # type: ignore[union-attr]
     assert answer_pattern("Vem ska utreda avtalet?") is not None

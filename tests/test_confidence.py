@@ -96,6 +96,18 @@ def test_a_year_asked_for_the_topic_is_not_found_in_dates(question: str, text: s
         ("Vem fick kulturpriset 2026?", "Kulturpriset tilldelas Lomma kammarkör.", None),  # not only people win
         ("Vad beslutades om familjerätten?", "Nämnden beslutar att ingå avtal.", None),  # asks for nothing typed
         ("Hur mycket fisk får fångas i Östersjön?", "Förordning om fiskemöjligheter.", None),  # not money
+        # numbers that count nothing: dates, years, labels, a list's numbering, a sum of money
+        ("Hur många anmälningar gjordes?", "Tjänsteskrivelse 2023-09-01 - Rapport: Kränkningar VT 2023", "antal"),
+        ("Hur många elever går på skolan?", "Skolan har elever i årskurs 6 till och med årskurs 9.", "antal"),
+        ("Hur många skolchefer följde med?", "- Konferens 5 mars 2025 - Studieresa 24–25 oktober 2024", "antal"),
+        ("Hur många medborgarvittnen finns?", "beslutar: 1. Medborgarvittnen avvecklas. 2. Nämnden får", "antal"),
+        ("Hur många feriejobb erbjuds?", "5000 kr per deltagare. - Rektorsakademi 2.0. År 2.", "antal"),
+        ("Hur många vårdnadshavare svarade?", "I enkäten i maj 2023 svarade 918 vårdnadshavare.", None),
+        ("Hur många ersättare ska partierna ha?", "Antalet ska vara hälften av det antal platser partiet får.", None),
+        ("Hur många ledamöter ska utskotten ha?", "Antalet skulle fastställas till 17.  Kammaren biföll.", None),
+        ("Hur många prisbasbelopp är gränsen?", "Nivån ska vara 7 800 prisbasbelopp.", None),  # a sum counted
+        ("Vilket medelvärde fick trygghet?", "Enkäten gav underlag om trygghet och omsorg.", "värde"),
+        ("Vilket medelvärde fick trygghet?", "Området trygghet fick medelvärdet 3,6.", None),
     ],
 )
 def test_an_answer_must_give_the_sum_count_or_name_asked_for(question: str, quoted: str, missing: str | None) -> None:

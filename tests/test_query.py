@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from app.query import Kind, QuestionFacts, analyse, decision_topic_words, find_bodies, find_organisations
+from app.query import (
+    Kind,
+    QuestionFacts,
+    analyse,
+    counted_words,
+    decision_topic_words,
+    find_bodies,
+    find_organisations,
+)
 
 ORGANISATIONS = (
     "Göteborgs Stad",
@@ -221,6 +229,29 @@ def test_an_agenda_question_may_ask_for_a_kind_of_matter() -> None:
 )
 def test_the_words_naming_what_a_question_asks_was_decided(question: str, topic: tuple[str, ...]) -> None:
     assert decision_topic_words(question) == topic
+
+
+@pytest.mark.parametrize(
+    ("question", "counted"),
+    [
+        ("Hur många feriejobb erbjuds ungdomar i sommar?", ("feriejobb",)),
+        ("Ungefär hur många personer skulle få kamratkort?", ("personer",)),
+        ("Hur många nya lägenheter får boendet?", ("lägenheter",)),
+        ("Hur många deltog i politikerkonferensen?", ()),  # counts those who did
+        ("Hur ska de diskutera hur många elevplatser som behövs?", ()),  # asks how
+        ("Vad kostar en plats?", ()),
+    ],
+)
+def test_the_word_naming_what_a_question_counts(question: str, counted: tuple[str, ...]) -> None:
+    assert counted_words(question) == counted
+
+
+def test_the_body_named_as_the_one_that_decided() -> None:
+    assert facts("Vad beslutade kommunfullmäktige i Göteborg om Renovas planer?").deciders == ("Kommunfullmäktige",)
+    assert facts("Vad har kommunstyrelsen beslutat om HBTQI-rådet?").deciders == ("Kommunstyrelsen",)
+    # a body named as the topic, or as the meeting, did not decide
+    assert facts("Vad har beslutats om att flytta verksamhet från utbildningsnämnden?").deciders == ()
+    assert facts("Vem var ordförande på kommunstyrelsens sammanträde?").deciders == ()
 
 
 def test_a_question_about_what_a_person_proposed() -> None:

@@ -21,20 +21,23 @@ from app.cite import author_span, title_span
 from app.confidence import SPECIFIC_HITS, Signals, is_confident, missing_answer, signals
 from app.matters import find_matters
 from app.meeting import (
+    PLACE_UNSTATED,
     REPLACEMENT,
     UNSTATED,
     asked_people,
     first_statement,
     header_hit,
+    only_place,
     only_roles,
     role_parts,
     unlisted_roles,
 )
 from app.parts import DID, HAD_BEEN, OBJECTS, PROPOSED, Part, Span, framing, meeting_framing, render
 from app.places import place_key
-from app.proposals import proposal_span
+from app.proposals import on_topic, proposal_span
 from app.query import AGENDA_TYPES, Kind, QuestionFacts
 from app.search import MATCH_CASE, MATCH_MATTER, MATCH_MEETING, MATCH_NUMBER, MATCH_ROLE, Prepared, Searcher
+from indexer.index.keyword import stem
 from indexer.index.tables import NO_DATE
 from indexer.models import HEADER, Filters, Hit, Protocol, Role
 from indexer.parse.sentences import quote_spans
@@ -334,23 +337,26 @@ class Answerer:
         return hits, f"Protokollet från {meeting_framing(protocol)} tar inte upp några {kinds}."
 
     def _proposal_hits(self, facts: QuestionFacts, prepared: Prepared, hits: list[Hit]) -> tuple[list[Hit], str | None]:
-        """The paragraphs showing the named people proposing (within the named meeting, if any), newest
-        first, each quoting its title or the yrkande; or the sentence saying there are none."""
+        """The paragraphs showing the named people proposing (within the named meeting, and on the topic
+        asked about, if any), newest first, each quoting its title or the yrkande; or the sentence saying there
+        are none."""
         mask = self.searcher.preferred(facts)
         tables = self.searcher.index.tables
         pids = np.flatnonzero(mask) if mask is not None else np.zeros(0, dtype=np.int64)
         order = sorted(pids.tolist(), key=lambda p: (int(tables.paragraph_day[p]), int(tables.paragraph_number[p])))
+        topic = stem(list(facts.proposal_topic))
         found: list[Hit] = []
         for pid in reversed(order):
             paragraph = self.searcher.index.paragraphs.get(pid)
             spans = (proposal_span(paragraph.text, paragraph.title, person) for person in facts.people)
             span = next(filter(None, spans), None)
-            if span is not None:
+            if span is not None and (not topic or on_topic(paragraph.text, topic)):
                 found.append(self.searcher.paragraph_hit(pid, prepared, len(found) + 1, MATCH_MEETING, span))
         if found:
             return found, None
         names = ", ".join(_as_written(facts.text, p) for p in facts.people)
-        return hits, f"Jag hittar inga förslag eller yrkanden från {names} i protokollen."
+        about = f" om {' '.join(facts.proposal_topic)}" if topic else ""
+        return hits, f"Jag hittar inga förslag eller yrkanden från {names}{about} i protokollen."
 
     def _meeting_hits(
         self, facts: QuestionFacts, prepared: Prepared, hits: list[Hit], k: int
@@ -374,6 +380,8 @@ class Answerer:
         if unlisted and not stated and not asked and only_roles(prepared.text):
             unstated = " eller ".join(UNSTATED[role] for role, _ in unlisted)
             return hits, asked, f"Protokollet från {framing(head)} anger inte {unstated}."
+        if protocol.place is None and only_place(prepared.text):
+            return hits, asked, f"Protokollet från {framing(head)} anger inte {PLACE_UNSTATED}."
         return hits, asked, None
 
     def _with_path(self, hits: list[Hit], prepared: Prepared) -> list[Hit]:

@@ -130,10 +130,20 @@ class NumbersThat:
 QUANTITY_QUESTION = re.compile(
     r"^\W*(ungefär |för |till )?hur (mycket|stor|stora|stort|lång|långa|hög|höga)\b"
     r"|\bhur många (kronor|prisbasbelopp|miljoner|miljarder|procent)\b"
-    r"|\bvilk(et|en|a) (medelvärde|andel|procentsats|nivå)\b|\bhur stor (andel|procent)\b",
+    r"|\bvilk(et|en|a) (medelvärde|procentsats|nivå)\b",
     re.IGNORECASE,
 )
 """How much, how large, which value: answered by a quantity, a sum of money included."""
+SHARE = re.compile(
+    r"\d+(?:,\d+)?\s*(?:%|procent)|\b(?:hälften|halva|tredjedel\w*|fjärdedel\w*|majoritet\w*)\b",
+    re.IGNORECASE,
+)
+"""A share, as a percentage or a fraction (`62 procent`, `hälften`); not "alla" or "inga", which most
+paragraphs hold."""
+SHARE_QUESTION = re.compile(
+    r"\bhur (?:stor|hög|låg) (?:andel|procent\w*)\b|\bvilken andel\b|\bhur många procent\b", re.IGNORECASE
+)
+"""A share: answered by a percentage or a fraction, not by any number ("två av kommunens skolor")."""
 COUNT_QUESTION = re.compile(r"^\W*(ungefär |för |till )?hur många\b", re.IGNORECASE)
 """How many; "Hur ska … diskutera hur många elevplatser som behövs?" asks how, not how many."""
 QUANTITY = NumbersThat(NUMBER)
@@ -149,6 +159,7 @@ ANSWER_KINDS: tuple[tuple[re.Pattern[str], Finder], ...] = (
         ),
         AMOUNT,
     ),
+    (SHARE_QUESTION, SHARE),
     (QUANTITY_QUESTION, QUANTITY),
     (COUNT_QUESTION, COUNT),
     (

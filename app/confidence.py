@@ -15,8 +15,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from app.cite import AMOUNT, COUNT, COUNT_QUESTION, PERSON_NAME, QUANTITY, Finder
-from app.query import BODY_ABBREVIATIONS, DATE_PHRASE
+from app.cite import AMOUNT, COUNT, COUNT_QUESTION, PERSON_NAME, QUANTITY, SHARE, SHARE_QUESTION, Finder
+from app.query import BODY_ABBREVIATIONS, DATE_PHRASE, GENERIC_NAME_WORDS
 from indexer.index.keyword import QUESTION_WORDS, stem, words
 
 if TYPE_CHECKING:
@@ -34,6 +34,9 @@ PARTY = re.compile(
 )
 """Party names and letters: protocols name parties by letter, questions by name."""
 
+NAME_PREFIX_MIN = 5
+"""A capitalised compound of a known name of at least 5 letters names that place's people or members, not a
+topic: `Lommabor`, `Skaraborgskommunerna`, `Göteborgsregionen`."""
 _CAPITALISED = re.compile(r"(?<![\w-])[A-ZÅÄÖÉ][a-zåäöéü]+(?:-[A-ZÅÄÖÉa-zåäöéü]+)?")
 _ACRONYM = re.compile(r"(?<![\w-])[A-ZÅÄÖ]{2,6}(?![\w-])")
 _SESSION = re.compile(r"(?<![\w/])(?:19|20)\d\d/\d\d:\d+\b")
@@ -60,6 +63,12 @@ class Signals:
     score: float
 
 
+def name_prefixes(name_words: Iterable[str]) -> tuple[str, ...]:
+    """The words of names (lower case) a compound may begin with and still name that place or body: at least
+    NAME_PREFIX_MIN letters, not a word every name has (`kommun`, `region`, `stad`)."""
+    return tuple(sorted({w for w in name_words if len(w) >= NAME_PREFIX_MIN and w not in GENERIC_NAME_WORDS}))
+
+
 def specific_words(question: str, known: Iterable[str] = ()) -> list[str]:
     """Proper nouns (capitalised, not starting a sentence), acronyms and numbers of a question.
 
@@ -69,6 +78,7 @@ def specific_words(question: str, known: Iterable[str] = ()) -> list[str]:
     """
     skip = {w for name in known for w in words(name)}
     skip |= {w[:-1] for w in skip if w.endswith("s")}
+    prefixes = name_prefixes(skip)
     question = DATE_PHRASE.sub(lambda m: " " * len(m.group(0)), question)
     found: list[tuple[int, str]] = []
     for pattern in (_CAPITALISED, _ACRONYM, _SESSION, _NUMBER):
@@ -81,6 +91,7 @@ def specific_words(question: str, known: Iterable[str] = ()) -> list[str]:
                 lowered in QUESTION_WORDS
                 or lowered in skip
                 or lowered.rstrip("s") in skip
+                or (pattern is _CAPITALISED and lowered.startswith(prefixes))
                 or (PARTY.match(lowered))
                 or lowered in BODY_ABBREVIATIONS
             ):
@@ -120,15 +131,15 @@ def signals(question: str, hits: Sequence[Hit], known: Iterable[str] = (), heade
 
 
 MONEY_QUESTION = re.compile(
-    r"\bvad (?:kostar|kostade)\b|\bvad (?:kommer|ska|skulle)\b[^?]{0,60}\bkosta\b|\bvilket (?:grund|månads)?arvode\b"
-    r"|\bvilket belopp\b|\bhur mycket (?:fick|får|kostade|kostar|tjänar|betalade)\b"
+    r"\bvad (?:kostar|kostade)\b|\bvad\b[^?]{0,60}\bkosta\b|\bvilket (?:grund|månads)?arvode\b"
+    r"|\bvilket belopp\b|\bhur mycket (?:fick|får|kostade|kostar|tjänar|betalade|satsa\w*|investera\w*|budgetera\w*)\b"
     r"|\bhur mycket\b[^?]{0,50}\b(?:kosta\w*|betala\w*|kronor|pengar|spara\w*|statsbidrag|bidrag|ersättning|tjäna\w*"
     r"|arvode\w*)\b",
     re.IGNORECASE,
 )
 VALUE_QUESTION = re.compile(
-    r"\bhur många (?:kronor|prisbasbelopp|miljoner|miljarder|procent)\b"
-    r"|\bvilk(?:et|en|a) (?:medelvärde|andel|procentsats|nivå)\b|\bhur stor (?:andel|procent)\b",
+    r"\bhur många (?:kronor|prisbasbelopp|miljoner|miljarder)\b"
+    r"|\bvilk(?:et|en|a) (?:medelvärde|procentsats|nivå)\b",
     re.IGNORECASE,
 )
 """A value: a share, a mean, a count of kronor. Not "hur mycket", which a money question reads first and which
@@ -140,6 +151,7 @@ PERSON_QUESTION = re.compile(
 choir ("Lomma kammarkör"), so not every "Vem …" asks for a name."""
 ASKED_FOR: tuple[tuple[str, re.Pattern[str], Finder], ...] = (
     ("belopp", MONEY_QUESTION, AMOUNT),
+    ("andel", SHARE_QUESTION, SHARE),
     ("värde", VALUE_QUESTION, QUANTITY),
     ("antal", COUNT_QUESTION, COUNT),
     ("namn", PERSON_QUESTION, PERSON_NAME),

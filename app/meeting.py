@@ -47,7 +47,8 @@ def _line_span(text: str, start: int, end: int | None = None) -> Span:
 
 
 PLACE_QUESTION = re.compile(
-    r"\bvar\b[^?]*\b(?:hölls|sammanträdde|träffades|möttes)\b|\bplats\b|\bdigitalt\b", re.IGNORECASE
+    r"\bvar\b[^?]*\b(?:hölls|sammanträdde|träffades|möttes)\b|\bplats\b|\bdigitalt\b|\blokal\b|\bvilken sal\b",
+    re.IGNORECASE,
 )
 """A question about where the meeting was: answered from the parsed place."""
 
@@ -213,6 +214,19 @@ def only_roles(question: str) -> bool:
     """Whether a meeting question asks only who held roles or attended (not where, when or who was away)."""
     asked = [role for pattern, role, _ in ROLE_WORDS if pattern.search(question)]
     return bool(asked) and all(role in UNSTATED for role in asked) and not MEETING_TIME_OR_PLACE.search(question)
+
+
+def only_place(question: str) -> bool:
+    """Whether a meeting question asks only where the meeting was (not who held a role, nor when)."""
+    return (
+        bool(PLACE_QUESTION.search(question))
+        and not any(pattern.search(question) for pattern, _, _ in ROLE_WORDS)
+        and not TIME_QUESTION.search(question)
+    )
+
+
+PLACE_UNSTATED = "var sammanträdet hölls"
+"""What the answer says the protocol does not state when its header names no place (Göteborg's)."""
 
 
 def role_parts(asked: Sequence[tuple[str, list[str]]], protocol: Protocol, question: str) -> list[Part]:

@@ -4,6 +4,7 @@ naming them with "yrkar"), newest first. For "Vad har Axel Darvik föreslagit?" 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from app.cite import AUTHORED_TITLE, title_span
 from indexer.parse.sentences import quote_spans
@@ -24,3 +25,10 @@ def proposal_span(text: str, title: str, person: str) -> tuple[int, int] | None:
         if person in lowered[start:end] and MOVES.search(text, start, end):
             return start, end
     return None
+
+
+def on_topic(text: str, stems: Sequence[str]) -> bool:
+    """Whether the text holds one of the topic's stems, inside a compound too (`parkering` in
+    "boendeparkering", "Parkerings AB")."""
+    lowered = text.lower()
+    return any(s in lowered for s in stems)

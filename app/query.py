@@ -49,13 +49,15 @@ KIND_PATTERNS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
     (
         Kind.MEETING,
         re.compile(
-            r"^\W*(?:vem|vilka)\s+(?:var|är|blev)\s+(?:\w+s\s+)?(?:ordförande|sekreterare|justerare|protokollförare)\b"
+            r"^\W*(?:vem|vilka)\s+(?:var|är|blev)\s+(?:\w+s\s+)?(?:protokollförande\s+)?\w*(?:ordförande|sekreterare"
+            r"|justerare|protokollförare)\b"
             r"|^\W*(?:vem|vilka)\s+(?:justerade|ledde|skrev under|tjänstgjorde|var sekreterare|förde protokollet)\b"
             r"|^\W*vem\s+(?:ersatte|ersätter)\s+(?:ordförande|sekreterare|justerare)"
             r"|^\W*vilka\s+(?:(?:socialdemokrat|moderat|sverigedemokrat|vänsterpartist|centerpartist|liberal"
             r"|kristdemokrat|miljöpartist)\w*\s+)?(?:ledamöter|ersättare|tjänstgörande|var närvarande|var frånvarande"
             r"|deltog|närvarade)\b"
-            r"|^\W*(?:var|när|hur länge)\b[^?]*\b(?:hölls|sammanträdde|träffades|möttes|pågick|justerades|började"
+            r"|^\W*(?:var|när|hur länge|(?:i|på) vilken (?:lokal|plats|sal)|vilket datum|vilken (?:dag|tid))\b[^?]*"
+            r"\b(?:hölls|sammanträdde|träffades|möttes|pågick|justerades|började"
             r"|startade|öppnades)\b"
             r"|^\W*(?:vem|vilka)\b[^?]{0,30}?\bjuster(?:a|ade|ar)\b"
             r"|\bklockslag|\bvilka paragrafer omfattar|\b(?:på plats|fysiskt) eller digitalt|\bdigitalt eller fysiskt"
@@ -71,6 +73,10 @@ KIND_PATTERNS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
             r"|\bröstsiffr\w*|\bhur många (?:röstade|röster|ja|nej)\b|\bröstade\s+(?:ja|nej)\b|\bavstod\b",
             re.IGNORECASE,
         ),
+    ),
+    (
+        Kind.FACT,  # "Hur många ledamöter ska utskotten ha enligt kammarens beslut?" asks the number, not the decision
+        re.compile(r"^\W*(?:ungefär |för |till )?hur (?:många|mycket|stor|stort|stora|hög|högt|höga)\b", re.IGNORECASE),
     ),
     (
         Kind.TOPIC,
@@ -140,7 +146,8 @@ class QuestionFacts:
     municipalities or regions the index has no protocol from, and `unknown_organisations` those of them
     the question names as the body that decided; `unknown_bodies` are bodies named as the ones that met
     or decided that the index does not hold ("kultur- och fritidsnämnden", "KFN"), `deciders` those of the
-    index named as the body that decided ("Vad beslutade kommunfullmäktige …"); `agenda_types` the kinds
+    index named as the body that decided ("Vad beslutade kommunfullmäktige …"); `proposal_topic` the words of
+    the topic a proposals question asks about (none: all the person proposed); `agenda_types` the kinds
     of matter an agenda question asks for (AGENDA_TYPES keys; none: all). `dated` is set when the
     question names a date; `meeting_dated` when that date is the meeting's: a day, or a month with a word
     like "sammanträde", or "i mars 2025" together with a body or organisation."""
@@ -159,6 +166,7 @@ class QuestionFacts:
     unknown_bodies: tuple[str, ...] = ()
     deciders: tuple[str, ...] = ()
     agenda_types: tuple[str, ...] = ()
+    proposal_topic: tuple[str, ...] = ()
 
     @property
     def names_meeting(self) -> bool:
@@ -299,17 +307,33 @@ PROPOSAL_WORDS = frozenset(
 )
 
 
-def asks_only_proposals(
+_PROPOSAL_TOPIC = re.compile(
+    r"^\W*(?:vad|vilka|vilken|vilket)\b(?P<ask>.*?)\b(?:om|angående|kring|gällande|rörande)\s+(?P<topic>[^?]*)",
+    re.IGNORECASE,
+)
+"""What a person proposed on a topic: "Vad har Axel Darvik föreslagit om parkering?", "Vilka motioner om skolan
+har Axel Darvik väckt?"."""
+
+
+def proposal_topic(
     text: str, people: Sequence[str], organisations: Sequence[str] = (), bodies: Sequence[str] = ()
-) -> bool:
-    """Whether a question naming people asks what they proposed and nothing more: every other word is a
-    question word, a word of their names, of proposing, or of the body, organisation or date it names ("Vad
-    har Axel Darvik föreslagit?", "Vad yrkade Jörgen Fogelklou i kommunstyrelsen den 12 mars 2025?", not
-    "Vad har Axel Darvik föreslagit om parkering?")."""
+) -> tuple[str, ...] | None:
+    """The topic words of a question asking what named people proposed, () when it asks for all they proposed,
+    None when it asks something else. Every other word is a question word, a word of their names, of proposing,
+    or of the body, organisation or date it names ("Vad har Axel Darvik föreslagit?", "Vad yrkade Jörgen
+    Fogelklou i kommunstyrelsen den 12 mars 2025?"); the topic follows "om" ("Vad har Axel Darvik föreslagit om
+    parkering?")."""
     if not people or not PROPOSED_BY.search(text):
-        return False
+        return None
     names = {w for person in people for w in words(person)} | _name_words((*organisations, *bodies))
-    return not _unnamed_words(PROPOSED_BY.sub(" ", text), names, PROPOSAL_WORDS, bodies)
+    m = _PROPOSAL_TOPIC.search(text)
+    asked = PROPOSED_BY.sub(" ", text if m is None else f"{m['ask']} {text[m.end('topic') :]}")
+    if _unnamed_words(asked, names, PROPOSAL_WORDS, bodies):
+        return None
+    if m is None:
+        return ()
+    topic = _unnamed_words(PROPOSED_BY.sub(" ", m["topic"]), names, PROPOSAL_WORDS, bodies)
+    return tuple(topic) if topic else None
 
 
 NAME_ENDING_MAX = 4
@@ -385,10 +409,20 @@ _DECIDED = re.compile(r"\b(?:beslut\w*|beslöt|behandla\w*|antog\w*)\b", re.IGNO
 
 
 def _month_of_the_meeting(text: str, organisations: Sequence[str], bodies: Sequence[str]) -> bool:
-    """Whether an "i <month> <year>" of the question stands right after the body, organisation or decision."""
+    """Whether an "i <month> <year>" of the question stands right after the body, organisation or decision.
+
+    An organisation counts where its name ends right before the month ("i Lomma kommun i maj 2026"), not as the
+    owner of a thing ("Lommas förskoleenkät i maj 2023")."""
     for m in _IN_MONTH.finditer(text):
-        before = " ".join(text[: m.start()].split()[-MONTH_REACH_WORDS:])
-        if _DECIDED.search(before) or find_bodies(before, bodies) or find_organisations(before, organisations):
+        words_before = text[: m.start()].split()[-MONTH_REACH_WORDS:]
+        before = " ".join(words_before)
+        last = words_before[-1] if words_before else ""
+        named_last = last[:1].isupper() or last.lower() in GENERIC_NAME_WORDS
+        if (
+            _DECIDED.search(before)
+            or find_bodies(before, bodies)
+            or (named_last and find_organisations(before, organisations))
+        ):
             return True
     return False
 
@@ -441,9 +475,8 @@ def analyse(
     agenda = meeting_agenda(rest, named_orgs, named_bodies) if date_from is not None else None
     if kind in (Kind.DECISION, Kind.FACT, Kind.TOPIC) and agenda is not None:
         kind = Kind.AGENDA
-    elif kind in (Kind.DECISION, Kind.FACT, Kind.TOPIC) and asks_only_proposals(
-        rest, named_people, named_orgs, named_bodies
-    ):
+    proposed = proposal_topic(rest, named_people, named_orgs, named_bodies)
+    if kind in (Kind.DECISION, Kind.FACT, Kind.TOPIC) and agenda is None and proposed is not None:
         kind = Kind.PROPOSALS
     return QuestionFacts(
         text=text,
@@ -466,6 +499,7 @@ def analyse(
         unknown_organisations=tuple(p for p in unknown if _as_organisation(rest, p)),
         unknown_bodies=unknown_bodies(rest, bodies),
         deciders=deciding_bodies(rest, bodies),
+        proposal_topic=proposed if kind is Kind.PROPOSALS and proposed else (),
         agenda_types=agenda if kind is Kind.AGENDA and agenda else (),
     )
 

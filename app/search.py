@@ -14,12 +14,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from app.cite import Finder, answer_pattern, best_quote_span, cite
+from app.confidence import PARTY, name_prefixes
 from app.filters import paragraph_mask
 from app.matters import hit_matter
 from app.query import QuestionFacts, analyse, counted_words, decision_topic_words
 from app.ranking import MISSING, Scale, expand_ranges, fuse, max_per_group
 from indexer.errors import QueryError
-from indexer.index.keyword import analyze_query, analyze_tokens, stem
+from indexer.index.keyword import analyze_query, analyze_tokens, stem, words
 from indexer.index.store import StoredIndex
 from indexer.index.vectors import search_vectors, top_k, vector_rows
 from indexer.model.embed import Embedder
@@ -191,6 +192,7 @@ class Searcher:
         self._case_prefixes = index.identifiers.prefixes
         self._people = frozenset(index.identifiers.people)
         self._name_stems = frozenset(analyze_query(" ".join((*tables.bodies, *tables.organisations))))
+        self._name_prefixes = name_prefixes(w.removesuffix("s") for o in tables.organisations for w in words(o))
 
     def paragraphs_allowed(self, filters: Filters | None) -> int:
         """How many paragraphs the filters let through (raises QueryError for unknown names or bad dates)."""
@@ -199,13 +201,14 @@ class Searcher:
 
     def words_only_elsewhere(self, question: str, organisations: Sequence[str]) -> list[str]:
         """Rare stems of the question that the archive has, but never in these organisations' paragraphs:
-        "Vad har Lomma beslutat om skolskjuts?" when only Göteborg's protocols mention skolskjuts."""
+        "Vad har Lomma beslutat om skolskjuts?" when only Göteborg's protocols mention skolskjuts. Party names
+        do not count: Lomma writes "Liberalernas motion", Göteborg "(L)"."""
         tables = self.index.tables
         wanted = np.flatnonzero(np.isin(np.asarray(tables.organisations), organisations))
         found = []
         for term in dict.fromkeys(analyze_query(question)):
             rare = len(term) >= ELSEWHERE_STEM_MIN and self.index.keyword.idf(term, 0.0) >= ELSEWHERE_IDF_MIN
-            if term in self._name_stems or not rare:
+            if term in self._name_stems or not rare or PARTY.match(term):
                 continue
             # A rare term has postings (its idf is above the unknown term's 0), so "the archive has it" holds.
             docs, _ = self.index.keyword.scores(self.index.keyword.same_word_terms(term, ELSEWHERE_FORM_MIN))
@@ -216,9 +219,14 @@ class Searcher:
     def unknown_topic_words(self, question: str) -> list[str]:
         """Words naming what the question asks was decided, or counts, that no protocol of the archive uses
         in any form: "Vad har beslutats om snöröjning av cykelbanor?" when no protocol mentions snöröjning,
-        "Hur många feriejobb …" when none mentions feriejobb."""
+        "Hur många feriejobb …" when none mentions feriejobb; not a compound of an organisation's or body's
+        name ("Hur många Lommabor …")."""
         asked = (*decision_topic_words(question), *counted_words(question))
-        return [w for w in asked if not self.index.keyword.holds((stem([w]) or [w])[0])]
+        return [
+            w
+            for w in asked
+            if not w.startswith(self._name_prefixes) and not self.index.keyword.holds((stem([w]) or [w])[0])
+        ]
 
     def facts(self, question: str) -> QuestionFacts:
         """What the question names, read against this index's organisations, bodies, case numbers, people."""

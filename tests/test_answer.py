@@ -302,6 +302,30 @@ def test_what_a_person_proposed_is_listed_newest_first(answerer: Answerer) -> No
     assert none.answer.startswith("Jag hittar inga förslag eller yrkanden från Robert Rydquist i protokollen.")
 
 
+def test_what_a_person_proposed_on_a_topic(answerer: Answerer) -> None:
+    answer = answerer.answer("Vad har Axel Darvik föreslagit om parkering?")
+    assert answer.confident and answer.kind == "proposals"
+    assert all("parkering" in h.text.lower() and "Axel Darvik" in h.text for h in answer.citations)
+    everything = answerer.answer("Vad har Axel Darvik föreslagit?")
+    assert 0 < len(answer.citations) < len(everything.citations)
+    assert_verifiable(answer, answerer)
+    none = answerer.answer("Vad har Axel Darvik föreslagit om snöröjning?")
+    assert not none.confident
+    assert none.answer.startswith(
+        "Jag hittar inga förslag eller yrkanden från Axel Darvik om snöröjning i protokollen."
+    )
+
+
+def test_a_meeting_place_the_header_does_not_give_is_said(answerer: Answerer) -> None:
+    answer = answerer.answer("I vilken lokal sammanträdde kommunstyrelsen i Göteborg den 10 april 2024?")
+    assert not answer.confident and answer.kind == "meeting"
+    assert answer.answer.startswith(
+        "Protokollet från Kommunstyrelsen, Göteborgs Stad, 2024-04-10 anger inte var sammanträdet hölls."
+    )
+    stated = answerer.answer("I vilken lokal sammanträdde barn- och utbildningsnämnden i Lomma den 12 september 2023?")
+    assert stated.confident and "Stora Sessionssalen" in stated.answer
+
+
 def test_a_header_naming_the_justerare_answers_a_plural_question(answerer: Answerer) -> None:
     answer = answerer.answer("Vilka justerade protokollet för barn- och utbildningsnämnden i Lomma i oktober 2023?")
     assert answer.confident and answer.kind == "meeting" and answer.citations[0].paragraph == HEADER
@@ -347,6 +371,14 @@ def test_a_topic_only_another_organisation_has(answerer: Answerer) -> None:
     assert answerer.answer(question).confident
     question = "Till hur många ledamöter fastställdes antalet i riksdagens utskott?"
     assert answerer.searcher.words_only_elsewhere(question, ["Sveriges riksdag"]) == []
+    # A party's name is no topic word: Lomma writes "Liberalernas motion", Göteborg "(L)".
+    question = "Hur gick det med Liberalernas motion om att införa Allvarsamtal i Göteborg?"
+    assert answerer.searcher.words_only_elsewhere(question, ["Göteborgs Stad"]) == []
+
+
+def test_a_counted_thing_is_unknown_only_when_no_protocol_mentions_it(answerer: Answerer) -> None:
+    assert answerer.searcher.unknown_topic_words("Hur många feriejobb erbjuds ungdomar i sommar?") == ["feriejobb"]
+    assert answerer.searcher.unknown_topic_words("Ungefär hur många Lommabor skulle få kamratkort?") == []
 
 
 def test_a_vote_question_quotes_the_proposition_and_the_result(answerer: Answerer) -> None:

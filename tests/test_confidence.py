@@ -40,6 +40,16 @@ def test_specific_words(question: str, words: list[str]) -> None:
     assert specific_words(question, ["Skaraborgs Kommunalförbund", "Kommunstyrelsen"]) == words
 
 
+def test_a_compound_of_a_known_name_names_its_people_not_a_topic() -> None:
+    known = ["Lomma kommun", "Skaraborgs Kommunalförbund"]
+    assert specific_words("Ungefär hur många Lommabor skulle få kamratkort?", known) == []
+    assert specific_words("Har Skaraborgskommunerna svårt att rekrytera?", known) == []
+    assert specific_words("Vad beslutade Regionfullmäktige i Skåne?", ["Region Örebro län"]) == [
+        "Regionfullmäktige",
+        "Skåne",
+    ]
+
+
 def test_a_year_or_name_the_best_hits_lack_is_uncovered() -> None:
     text = EXAMPLE_PROTOCOL.paragraphs[0].text  # "... statsbidrag för regionalt yrkesvux 2025 ..."
     found = signals("Hur mycket statsbidrag fick yrkesvux 2024?", [hit(text)])
@@ -108,6 +118,10 @@ def test_a_year_asked_for_the_topic_is_not_found_in_dates(question: str, text: s
         ("Hur många prisbasbelopp är gränsen?", "Nivån ska vara 7 800 prisbasbelopp.", None),  # a sum counted
         ("Vilket medelvärde fick trygghet?", "Enkäten gav underlag om trygghet och omsorg.", "värde"),
         ("Vilket medelvärde fick trygghet?", "Området trygghet fick medelvärdet 3,6.", None),
+        ("Hur stor andel nådde godkänt?", "Förändringen berör två av kommunens skolor.", "andel"),
+        ("Hur stor andel nådde godkänt?", "Av eleverna nådde 87 procent godkänt i alla ämnen.", None),
+        ("Vad beräknas kamratkortet kosta per år?", "Kostnaden behöver analyseras vidare.", "belopp"),
+        ("Hur mycket satsar staden på gatubelysning?", "Staden byter armaturer under året.", "belopp"),
     ],
 )
 def test_an_answer_must_give_the_sum_count_or_name_asked_for(question: str, quoted: str, missing: str | None) -> None:

@@ -87,6 +87,8 @@ def test_organisations_named_in_a_question(question: str, organisations: tuple[s
             "2023-05-31",
             False,
         ),
+        ("Hur många vårdnadshavare svarade på Lommas förskoleenkät i maj 2023?", "2023-05-01", "2023-05-31", False),
+        ("Vad hände i Lomma kommun i maj 2026?", "2026-05-01", "2026-05-31", True),
     ],
 )
 def test_meeting_dates(question: str, date_from: str | None, date_to: str | None, meeting_dated: bool) -> None:
@@ -155,6 +157,12 @@ def test_people_named() -> None:
         ("Hur utföll omröstningen om lokalförsörjningsplanen?", Kind.VOTE),
         ("Hur många röstade nej till förslaget om förskoleklasserna?", Kind.VOTE),
         ("Vilka reserverade sig mot beslutet om äldreboendet?", Kind.RESERVATION),
+        ("Vem var nämndsekreterare vid socialnämndens sammanträde i Lomma?", Kind.MEETING),
+        ("Vem var protokollförande sekreterare vid kommunstyrelsens sammanträde?", Kind.MEETING),
+        ("I vilken lokal sammanträdde kommunstyrelsen den 10 april 2024?", Kind.MEETING),
+        ("Vem är politisk sekreterare för MP?", Kind.FACT),
+        # a count asked of a decision asks the count
+        ("Hur många ledamöter ska utskotten ha enligt kammarens beslut?", Kind.FACT),
         ("Vem lämnade en reservation mot beslutet om familjerätten?", Kind.RESERVATION),
     ],
 )
@@ -258,5 +266,9 @@ def test_a_question_about_what_a_person_proposed() -> None:
     people = frozenset({"axel darvik", "jörgen fogelklou"})
     assert facts("Vad har Axel Darvik föreslagit?", people).kind is Kind.PROPOSALS
     assert facts("Vad yrkade Jörgen Fogelklou i kommunstyrelsen den 12 mars 2025?", people).kind is Kind.PROPOSALS
-    assert facts("Vad har Axel Darvik föreslagit om parkering?", people).kind is not Kind.PROPOSALS
+    on_parking = facts("Vad har Axel Darvik föreslagit om parkering?", people)
+    assert (on_parking.kind, on_parking.proposal_topic) == (Kind.PROPOSALS, ("parkering",))
+    assert facts("Vilka motioner om skolan har Axel Darvik väckt?", people).proposal_topic == ("skolan",)
+    assert facts("Vad har Axel Darvik föreslagit?", people).proposal_topic == ()
+    assert facts("Varför föreslog Axel Darvik mobilförbud?", people).kind is not Kind.PROPOSALS  # asks why
     assert facts("Vad har Anna Okänd föreslagit?", people).kind is not Kind.PROPOSALS  # not in the protocols

@@ -165,6 +165,7 @@ def test_the_about_page_examples_are_answered_as_it_says(handlers: Handlers, sea
         "Vad beslutade kommunstyrelsen den 12 mars 2025?": "agenda",
         "Var hölls mötet?": "meeting",
         "Vad har Axel Darvik föreslagit?": "proposals",
+        "Vad har Axel Darvik föreslagit om parkering?": "proposals",
     }
 
 

@@ -127,10 +127,14 @@ class NumbersThat:
         return self.pattern.search(string)
 
 
+VALUE_QUESTION = re.compile(
+    r"\bhur många (?:kronor|prisbasbelopp|miljoner|miljarder)\b|\bvilk(?:et|en|a) (?:medelvärde|procentsats|nivå)\b",
+    re.IGNORECASE,
+)
+"""A value: a mean, a level, a count of kronor. Not "hur mycket", which a money question reads first and which
+also asks for amounts of time or work."""
 QUANTITY_QUESTION = re.compile(
-    r"^\W*(ungefär |för |till )?hur (mycket|stor|stora|stort|lång|långa|hög|höga)\b"
-    r"|\bhur många (kronor|prisbasbelopp|miljoner|miljarder|procent)\b"
-    r"|\bvilk(et|en|a) (medelvärde|procentsats|nivå)\b",
+    rf"^\W*(?:ungefär |för |till )?hur (?:mycket|stor|stora|stort|lång|långa|hög|höga)\b|{VALUE_QUESTION.pattern}",
     re.IGNORECASE,
 )
 """How much, how large, which value: answered by a quantity, a sum of money included."""

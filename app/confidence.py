@@ -15,7 +15,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from app.cite import AMOUNT, COUNT, COUNT_QUESTION, PERSON_NAME, QUANTITY, SHARE, SHARE_QUESTION, Finder
+from app.cite import (
+    AMOUNT,
+    COUNT,
+    COUNT_QUESTION,
+    PERSON_NAME,
+    QUANTITY,
+    SHARE,
+    SHARE_QUESTION,
+    VALUE_QUESTION,
+    Finder,
+)
 from app.query import BODY_ABBREVIATIONS, DATE_PHRASE, GENERIC_NAME_WORDS
 from indexer.index.keyword import QUESTION_WORDS, stem, words
 
@@ -137,13 +147,6 @@ MONEY_QUESTION = re.compile(
     r"|arvode\w*)\b",
     re.IGNORECASE,
 )
-VALUE_QUESTION = re.compile(
-    r"\bhur många (?:kronor|prisbasbelopp|miljoner|miljarder)\b"
-    r"|\bvilk(?:et|en|a) (?:medelvärde|procentsats|nivå)\b",
-    re.IGNORECASE,
-)
-"""A value: a share, a mean, a count of kronor. Not "hur mycket", which a money question reads first and which
-also asks for amounts of time or work."""
 PERSON_QUESTION = re.compile(
     r"^\W*vem\s+(?:blir|ska bli|skulle bli|blev|är|var|utsågs|valdes|förordnades|anställdes)\b", re.IGNORECASE
 )

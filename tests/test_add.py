@@ -127,7 +127,9 @@ def test_a_broken_file_is_refused_by_name_and_the_good_one_is_added(
     assert [a.name for a in report.added] == [NEW.name] and not (small_corpus / "trasig.pdf").exists()
 
 
-def test_a_failed_build_takes_the_copies_back(built: Path, small_corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_build_takes_the_copies_back(
+    built: Path, small_corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     before = _tree(small_corpus)
     version = os.readlink(built)
 
@@ -149,7 +151,9 @@ def test_an_add_while_the_index_is_being_built_is_refused(built: Path, small_cor
 def test_a_sidecar_sent_along_overrides_the_header(built: Path, small_corpus: Path, tmp_path: Path) -> None:
     sidecar = tmp_path / "Lomma_Kulturnamnden_2026-09-15.meta.json"
     sidecar.write_text(json.dumps({"organisation": "Lomma kommun (test)", "date": "2026-09-16"}), encoding="utf-8")
-    report = add_files([Incoming(NEW, NEW.name), Incoming(sidecar, sidecar.name)], small_corpus, built, EMBEDDER)
+    report = add_files(
+        [Incoming(NEW, NEW.name), Incoming(sidecar, sidecar.name)], small_corpus, built, EMBEDDER
+    )
     assert report.added and (small_corpus / sidecar.name).is_file()
     stored = {p.source: p for p in load_index(built).protocols}[NEW.name]
     assert (stored.organisation, stored.body, stored.date) == ("Lomma kommun (test)", "Kulturnämnden", "2026-09-16")
@@ -163,7 +167,9 @@ def test_a_sidecar_sent_along_overrides_the_header(built: Path, small_corpus: Pa
 def test_a_bad_sidecar_is_refused_with_its_protocol(built: Path, small_corpus: Path, tmp_path: Path) -> None:
     sidecar = tmp_path / "Lomma_Kulturnamnden_2026-09-15.meta.json"
     sidecar.write_text(json.dumps({"datum": "2026-09-16"}), encoding="utf-8")
-    report = add_files([Incoming(NEW, NEW.name), Incoming(sidecar, sidecar.name)], small_corpus, built, EMBEDDER)
+    report = add_files(
+        [Incoming(NEW, NEW.name), Incoming(sidecar, sidecar.name)], small_corpus, built, EMBEDDER
+    )
     assert [r.name for r in report.refused] == [sidecar.name] and "unknown field" in report.refused[0].detail
     assert [a.name for a in report.added] == [NEW.name]
 

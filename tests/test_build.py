@@ -183,6 +183,8 @@ def test_a_changed_parser_parses_everything_again(
     monkeypatch.setattr(indexer.build, "parser_version", lambda: "another-parser")
     parsed: list[str] = []
     real = indexer.build.parse_file
-    monkeypatch.setattr(indexer.build, "parse_file", lambda path: parsed.append(path.name) or real(path))
+    monkeypatch.setattr(
+        indexer.build, "parse_file", lambda path: parsed.append(path.name) or real(path)
+    )
     build_index(small_corpus, tmp_path / "idx", FakeEmbedder())
     assert sorted(parsed) == sorted(SMALL_CORPUS)

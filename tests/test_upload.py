@@ -1,4 +1,4 @@
-""" "Lägg till protokoll" in the web UI: the upload handler over a live index (fake embedder)."""
+""""Lägg till protokoll" in the web UI: the upload handler over a live index (fake embedder)."""
 
 from __future__ import annotations
 
@@ -45,7 +45,9 @@ def test_an_uploaded_protocol_is_answered_without_a_restart(app_parts: tuple[Han
     before, _ = handlers.ask(QUESTION)
     assert "Bibliotekets öppettider" not in before
     seen: list[tuple[float, str]] = []
-    shown = handlers.add([_uploaded(uploads, NEW.name, NEW.read_bytes())], lambda f, desc: seen.append((f, desc)))
+    shown = handlers.add(
+        [_uploaded(uploads, NEW.name, NEW.read_bytes())], lambda f, desc: seen.append((f, desc))
+    )
     assert f"Tillagt: <strong>{NEW.name}</strong> — 2 paragrafer" in shown and "sökbara nu" in shown
     assert seen[0] == (0.0, "Läser filerna") and any(d.startswith("Bäddar in") for _, d in seen)
     assert (corpus / NEW.name).read_bytes() == NEW.read_bytes()

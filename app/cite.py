@@ -104,7 +104,7 @@ NOT_A_QUANTITY = re.compile(
     r"|\b(?:19|20)\d\d(?:\s*[–/-]\s*(?:19|20)?\d\d)?\b"  # a year: 2023, 2022–2023, 2023/24
     r"|\b\d{1,2}/\d{1,2}\b|\b\d{1,2}[:.]\d{2}\b|\b\d+\.\d+\b|\b\d+:[ae]\b"  # 20/9, 14:00, 2.0, 3:e
     r"|§§?\s*\d+|\b(?:årskurs|åk|år|nr|nummer|punkt|zon|kvartal|etapp|bilaga|vecka|klass|steg|fas|kapitel|kap\."
-    r"|version|vt|ht|sid|s\.)\s*\d+"  # a label: § 53, årskurs 6, zon A, År 2, VT 2023
+    r"|version|vt|ht|sid|sidan|s\.?)\s*\d+"  # a label: § 53, årskurs 6, År 2, VT 2023, s 33
     r"|(?:^|(?<=[.:;•–-] ))\s*\d{1,2}[.)](?=\s)",  # a list's numbering: "beslutar: 1. … 2. …"
     re.IGNORECASE | re.MULTILINE,
 )

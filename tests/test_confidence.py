@@ -109,6 +109,7 @@ def test_a_year_asked_for_the_topic_is_not_found_in_dates(question: str, text: s
         # numbers that count nothing: dates, years, labels, a list's numbering, a sum of money
         ("Hur många anmälningar gjordes?", "Tjänsteskrivelse 2023-09-01 - Rapport: Kränkningar VT 2023", "antal"),
         ("Hur många elever går på skolan?", "Skolan har elever i årskurs 6 till och med årskurs 9.", "antal"),
+        ("Hur många lägenheter planeras?", "Meningen på s 33 i planen 2026–2035 stryks.", "antal"),
         ("Hur många skolchefer följde med?", "- Konferens 5 mars 2025 - Studieresa 24–25 oktober 2024", "antal"),
         ("Hur många medborgarvittnen finns?", "beslutar: 1. Medborgarvittnen avvecklas. 2. Nämnden får", "antal"),
         ("Hur många feriejobb erbjuds?", "5000 kr per deltagare. - Rektorsakademi 2.0. År 2.", "antal"),

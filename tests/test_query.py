@@ -200,6 +200,9 @@ def test_bodies_the_archive_lacks_when_named_as_the_deciders() -> None:
         "kultur- och fritidsnämnden",
     )
     assert facts("Vad beslutade KFN om kamratkort?").unknown_bodies == ("KFN",)
+    assert facts("Vilket beslut fattade samhällsbyggnadsnämnden i Lomma om Flädie?").unknown_bodies == (
+        "samhällsbyggnadsnämnden",
+    )
     assert facts("Hur hanterade kommunstyrelsen funktionsstödsnämndens begäran?").unknown_bodies == ()
     assert facts("Vem berättade på skolnämndens möte i Lomma?").unknown_bodies == ()
 
@@ -257,6 +260,7 @@ def test_the_word_naming_what_a_question_counts(question: str, counted: tuple[st
 def test_the_body_named_as_the_one_that_decided() -> None:
     assert facts("Vad beslutade kommunfullmäktige i Göteborg om Renovas planer?").deciders == ("Kommunfullmäktige",)
     assert facts("Vad har kommunstyrelsen beslutat om HBTQI-rådet?").deciders == ("Kommunstyrelsen",)
+    assert facts("Vad beslutade Göteborgs kommunfullmäktige om en fixartjänst?").deciders == ("Kommunfullmäktige",)
     # a body named as the topic, or as the meeting, did not decide
     assert facts("Vad har beslutats om att flytta verksamhet från utbildningsnämnden?").deciders == ()
     assert facts("Vem var ordförande på kommunstyrelsens sammanträde?").deciders == ()

@@ -219,7 +219,7 @@ class Searcher:
     def unknown_topic_words(self, question: str) -> list[str]:
         """Words naming what the question asks was decided, or counts, that no protocol of the archive uses
         in any form: "Vad har beslutats om snöröjning av cykelbanor?" when no protocol mentions snöröjning,
-        "Hur många feriejobb …" when none mentions feriejobb; not a compound of an organisation's or body's
+        "Hur många feriejobb …" when none mentions feriejobb; not a compound of an organisation's place
         name ("Hur många Lommabor …")."""
         asked = (*decision_topic_words(question), *counted_words(question))
         return [

@@ -352,18 +352,23 @@ def _name_words(names: tuple[str, ...]) -> frozenset[str]:
 DECISION_TOPIC = re.compile(
     r"\b(?:beslut(?:at|ade|ades|ats)?|beslöt|infört|införde|infördes|införa)\s+(?:\w+\s+){0,3}?(?:om|att)\s+"
     r"(?:att\s+)?(?P<topic>[^?]*)"
-    r"|\b(?:infört|införde|infördes|införts|införa)\s+(?P<introduced>[^?]*)",
+    r"|\b(?:infört|införde|infördes|införts|införa)\s+(?P<introduced>[^?]*)"
+    r"|\b(?:tycker|tyckte|tyckt|anser|ansåg|ansett|sa|sade|sagt|säger)\s+(?:\w+\s+){0,3}?om\s+(?P<said>[^?]*)",
     re.IGNORECASE,
 )
 """What a question asks was decided: "Vad har beslutats om snöröjning av cykelbanor?", "Har Lomma beslutat att
 byta ut gatubelysningen?" (the decision verb at most 3 words before "om"/"att"), or introduced: "Stämmer det
-att Göteborg införde bevattningsförbud?" (not the preposition "inför julen")."""
+att Göteborg införde bevattningsförbud?" (not the preposition "inför julen"), or said or thought: "Vad tycker
+Moderaterna om trängselskatten?"."""
 TOPIC_HEAD_WORDS = 2
 TOPIC_WORD_MIN = 5
 """The topic's first 2 words of at least 5 letters (question words, stopwords and numbers aside) name it:
 `snöröjning`; `anlägga`, `begravningsplats`; `byta` is too short to count, `gatubelysningen` counts."""
 
 
+POST = re.compile(r"^\W*vem\s+(?:är|var|blir|blev|ska bli)\s+(?P<post>[^?]*)", re.IGNORECASE)
+"""Who holds a post: "Vem är kommundirektör i Lomma?" asks for the kommundirektör (its first word of at least 5
+letters)."""
 COUNTED = re.compile(r"^\W*(?:ungefär\s+|för\s+|till\s+)?hur\s+många\s+(?P<counted>[^?]*)", re.IGNORECASE)
 """What a question counts: "Hur många feriejobb erbjuds ungdomar i sommar?" counts feriejobb (its first word of at
 least 5 letters)."""
@@ -374,12 +379,21 @@ def decision_topic_words(text: str) -> tuple[str, ...]:
     m = DECISION_TOPIC.search(text)
     if m is None:
         return ()
-    return _topic_head(m["topic"] or m["introduced"], TOPIC_HEAD_WORDS)
+    return _topic_head(m["topic"] or m["introduced"] or m["said"], TOPIC_HEAD_WORDS)
 
 
 _PAST_TENSE = re.compile(r"(?:de|te|tog|kom|fick|gick|blev)$")
 """A verb where the counted noun would stand ("Hur många deltog …" counts people): plural nouns end otherwise
 (`platser`, `anmälningar`, `feriejobb`, `deltagare`)."""
+
+
+def post_words(text: str) -> tuple[str, ...]:
+    """The word naming the post a "Vem är/var/blir …" question asks who holds, or ()."""
+    m = POST.search(text)
+    if m is None:
+        return ()
+    head = _topic_head(m["post"], 1)
+    return head if head and head[0] in words(m["post"])[:1] else ()
 
 
 def counted_words(text: str) -> tuple[str, ...]:

@@ -17,7 +17,7 @@ from app.cite import Finder, answer_pattern, best_quote_span, cite
 from app.confidence import PARTY, name_prefixes
 from app.filters import paragraph_mask
 from app.matters import hit_matter
-from app.query import QuestionFacts, analyse, counted_words, decision_topic_words
+from app.query import QuestionFacts, analyse, counted_words, decision_topic_words, post_words
 from app.ranking import MISSING, Scale, expand_ranges, fuse, max_per_group
 from indexer.errors import QueryError
 from indexer.index.keyword import analyze_query, analyze_tokens, stem, words
@@ -217,11 +217,12 @@ class Searcher:
         return found
 
     def unknown_topic_words(self, question: str) -> list[str]:
-        """Words naming what the question asks was decided, or counts, that no protocol of the archive uses
-        in any form: "Vad har beslutats om snöröjning av cykelbanor?" when no protocol mentions snöröjning,
-        "Hur många feriejobb …" when none mentions feriejobb; not a compound of an organisation's place
-        name ("Hur många Lommabor …")."""
-        asked = (*decision_topic_words(question), *counted_words(question))
+        """Words naming what the question asks was decided or said, what it counts, or the post it asks who
+        holds, that no protocol of the archive uses in any form: "Vad har beslutats om snöröjning av
+        cykelbanor?" when no protocol mentions snöröjning, "Hur många feriejobb …", "Vem är kommundirektör …"
+        when none mentions feriejobb or kommundirektör; not a compound of an organisation's place name ("Hur
+        många Lommabor …")."""
+        asked = (*decision_topic_words(question), *counted_words(question), *post_words(question))
         return [
             w
             for w in asked

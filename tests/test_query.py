@@ -12,6 +12,7 @@ from app.query import (
     decision_topic_words,
     find_bodies,
     find_organisations,
+    post_words,
 )
 
 ORGANISATIONS = (
@@ -236,6 +237,7 @@ def test_an_agenda_question_may_ask_for_a_kind_of_matter() -> None:
         ("Stämmer det att Göteborg införde bevattningsförbud sommaren 2025?", ("bevattningsförbud", "sommaren")),
         ("Fick barnfamiljer något extra inför julen 2024?", ()),
         ("Hur mycket kostade studieresan?", ()),
+        ("Vad tycker Moderaterna om trängselskatten?", ("trängselskatten",)),  # said or thought
     ],
 )
 def test_the_words_naming_what_a_question_asks_was_decided(question: str, topic: tuple[str, ...]) -> None:
@@ -255,6 +257,13 @@ def test_the_words_naming_what_a_question_asks_was_decided(question: str, topic:
 )
 def test_the_word_naming_what_a_question_counts(question: str, counted: tuple[str, ...]) -> None:
     assert counted_words(question) == counted
+
+
+def test_the_post_a_who_question_asks_about() -> None:
+    assert post_words("Vem är kommundirektör i Lomma?") == ("kommundirektör",)
+    assert post_words("Vem blir enhetschef för familjerätten?") == ("enhetschef",)
+    assert post_words("Vem är det som leder arbetet?") == ()
+    assert post_words("Vem fick kulturpriset?") == ()
 
 
 def test_the_body_named_as_the_one_that_decided() -> None:

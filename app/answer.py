@@ -318,7 +318,7 @@ class Answerer:
         asked_for = missing_answer(prepared.text, " ".join(p.text for p in parts if p.citation))
         if confident and facts.kind in TYPED_KINDS and asked_for:
             confident = False
-            said = f"Jag hittar inget {asked_for} i protokollen om {_topic_words(facts.text)}."
+            said = f"Jag hittar {asked_for} i protokollen om {_topic_words(facts.text)}."
             parts = compose(facts, hits, confident, said)
         if confident and hits and hits[0].paragraph == HEADER:
             parts = role_parts(asked, self._protocol_of(hits[0]), prepared.text) + parts

@@ -145,9 +145,10 @@ SHARE = re.compile(
 """A share, as a percentage or a fraction (`62 procent`, `hälften`); not "alla" or "inga", which most
 paragraphs hold."""
 SHARE_QUESTION = re.compile(
-    r"\bhur (?:stor|hög|låg) (?:andel|procent\w*)\b|\bvilken andel\b|\bhur många procent\b", re.IGNORECASE
+    r"\bhur (?:stor|hög|låg) (?:andel|procent\w*|ränta)\b|\bvilken (?:andel|ränta|räntesats)\b|\bhur många procent\b",
+    re.IGNORECASE,
 )
-"""A share: answered by a percentage or a fraction, not by any number ("två av kommunens skolor")."""
+"""A share or a rate: answered by a percentage or a fraction, not by any number ("två av kommunens skolor")."""
 COUNT_QUESTION = re.compile(r"^\W*(ungefär |för |till )?hur många\b", re.IGNORECASE)
 """How many; "Hur ska … diskutera hur många elevplatser som behövs?" asks how, not how many."""
 QUANTITY = NumbersThat(NUMBER)

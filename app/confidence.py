@@ -153,11 +153,11 @@ PERSON_QUESTION = re.compile(
 """Who holds or was given a post: a person's name answers it. "Vem fick kulturpriset?" may be answered by a
 choir ("Lomma kammarkör"), so not every "Vem …" asks for a name."""
 ASKED_FOR: tuple[tuple[str, re.Pattern[str], Finder], ...] = (
-    ("belopp", MONEY_QUESTION, AMOUNT),
-    ("andel", SHARE_QUESTION, SHARE),
-    ("värde", VALUE_QUESTION, QUANTITY),
-    ("antal", COUNT_QUESTION, COUNT),
-    ("namn", PERSON_QUESTION, PERSON_NAME),
+    ("inget belopp", MONEY_QUESTION, AMOUNT),
+    ("ingen andel", SHARE_QUESTION, SHARE),
+    ("inget värde", VALUE_QUESTION, QUANTITY),
+    ("inget antal", COUNT_QUESTION, COUNT),
+    ("inget namn", PERSON_QUESTION, PERSON_NAME),
 )
 """What a fact or decision question asks for (a sum of money, a count, a person), and how an answer that gives
 it looks. An answer whose quotes hold none does not answer, whatever its words share: on the seven question
@@ -168,7 +168,8 @@ gäller för förrättning upp till fyra timmar"; d13 quotes another paragraph t
 
 
 def missing_answer(question: str, quoted: str) -> str | None:
-    """What the question asks for ("belopp", "antal", "namn") when the answer's quoted text does not give it."""
+    """What the question asks for, as the answer says it lacks it ("inget belopp", "ingen andel", "inget namn"),
+    when the answer's quoted text does not give it."""
     for what, asks, gives in ASKED_FOR:
         if asks.search(question):
             return None if gives.search(quoted) else what

@@ -222,7 +222,8 @@ class Searcher:
         cykelbanor?" when no protocol mentions snöröjning, "Hur många feriejobb …", "Vem är kommundirektör …"
         when none mentions feriejobb or kommundirektör; not a compound of an organisation's place name ("Hur
         många Lommabor …")."""
-        asked = (*decision_topic_words(question), *counted_words(question), *post_words(question))
+        names = self._name_prefixes
+        asked = (*decision_topic_words(question, names), *counted_words(question), *post_words(question))
         return [
             w
             for w in asked

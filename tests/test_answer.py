@@ -14,7 +14,8 @@ from indexer.models import HEADER
 from tests.conftest import ROOT
 
 FIXED_SENTENCES = re.compile(
-    r"Jag hittar inget(?: belopp| antal| värde| namn| beslut av .*?)? i protokollen (?:från .*? )?om .*?\."
+    r"Jag hittar (?:inget(?: belopp| antal| värde| namn| beslut av .*?)?|ingen andel) i protokollen (?:från .*? )?om"
+    r" .*?\."
     r"|Närmast kommer: "
     r"|Arkivet har inga protokoll från .*?, så jag hittar inget i protokollen om .*?\."
     r"|Ärendet .*? finns inte i protokollen\.|§ [\d, §]+ finns inte i protokollen(?: från [^.]*)?\."

@@ -259,6 +259,12 @@ def test_the_word_naming_what_a_question_counts(question: str, counted: tuple[st
     assert counted_words(question) == counted
 
 
+def test_a_place_of_the_archive_names_where_not_what_was_decided() -> None:
+    question = "Har staden beslutat att Göteborgs konserthus ska byggas ut?"
+    assert decision_topic_words(question) == ("göteborgs", "konserthus")
+    assert decision_topic_words(question, ("göteborg",)) == ("konserthus", "byggas")
+
+
 def test_the_post_a_who_question_asks_about() -> None:
     assert post_words("Vem är kommundirektör i Lomma?") == ("kommundirektör",)
     assert post_words("Vem blir enhetschef för familjerätten?") == ("enhetschef",)

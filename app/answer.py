@@ -385,17 +385,31 @@ class Answerer:
         return hits, asked, None
 
     def _with_path(self, hits: list[Hit], prepared: Prepared) -> list[Hit]:
-        """The hits, then a hit for each paragraph of the best hit's matter not among them (cited last)."""
+        """The hits with every paragraph of the best hit's matter, ranked as the answer cites them.
+
+        A matter of at most TOPIC_MAX_STEPS meetings has its steps right after the best hit (those among the
+        hits first, then the others), before unrelated paragraphs. A case number held by more meetings than a
+        matter goes through (SLK-2025-00006: ten unrelated elections) would push out the hits that answer:
+        its other steps come last.
+        """
         best = hits[0]
         matters = [m for m in find_matters(self.searcher.index, best.matter or "", best.organisation)]
         if len(matters) != 1:
             return hits
+        steps = {(step.file, step.paragraph) for step in best.matter_path}
         have = {(h.file, h.paragraph) for h in hits}
-        added = list(hits)
-        for pid, step in zip(matters[0].paragraphs, best.matter_path):
-            if (step.file, step.paragraph) not in have:
-                added.append(self.searcher.paragraph_hit(pid, prepared, len(added) + 1, MATCH_MATTER))
-        return added
+        added = [
+            self.searcher.paragraph_hit(pid, prepared, 0, MATCH_MATTER)
+            for pid, step in zip(matters[0].paragraphs, best.matter_path)
+            if (step.file, step.paragraph) not in have
+        ]
+        if len(steps) > TOPIC_MAX_STEPS:
+            ordered = [*hits, *added]
+        else:
+            on_path = [h for h in hits[1:] if (h.file, h.paragraph) in steps]
+            rest = [h for h in hits[1:] if (h.file, h.paragraph) not in steps]
+            ordered = [best, *on_path, *added, *rest]
+        return [replace(h, rank=rank) for rank, h in enumerate(ordered, start=1)]
 
     def _agenda(self, protocol: Protocol, prepared: Prepared, types: Sequence[str] = ()) -> list[Hit]:
         """The protocol's paragraphs in order (those whose title names one of `types`, if any), each

@@ -417,4 +417,9 @@ def test_a_decision_question_follows_the_matter_to_its_final_decision(answerer: 
     assert "på kommunstyrelsens förslag 2025-03-12 (§ 205) [" in answer.answer
     cited = {(h.date, h.paragraph) for h in answer.citations}
     assert {("2025-06-12", "353"), ("2025-03-12", "205")} <= cited
+    # The matter's steps are cited right after the best hit, before unrelated paragraphs, ranked in order.
+    matter = answer.citations[0].matter
+    steps = [h.matter == matter for h in answer.citations]
+    assert steps == sorted(steps, reverse=True)
+    assert [h.rank for h in answer.citations] == list(range(1, len(answer.citations) + 1))
     assert_verifiable(answer, answerer)

@@ -41,7 +41,19 @@ from indexer.index.wordforms import Thesaurus, stem_word
 from indexer.model.embed import SentenceTransformerEmbedder, cache_dir, query_embedder
 
 ROOT = Path(__file__).resolve().parent.parent
-SETS = ("dev", "corpus", "hard", "answers", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "votes")
+SETS = (
+    "dev",
+    "corpus",
+    "hard",
+    "answers",
+    "heldout",
+    "heldout2",
+    "heldout3",
+    "heldout4",
+    "heldout5",
+    "heldout6",
+    "votes",
+)
 Key = tuple[str, str]
 Ranker = Callable[[str], tuple[Sequence[Key], bool]]
 

@@ -21,12 +21,16 @@ from app.cite import author_span, title_span
 from app.confidence import SPECIFIC_HITS, Signals, is_confident, missing_answer, signals
 from app.matters import find_matters
 from app.meeting import (
+    A_DATE,
+    JUSTERING_TIME,
+    JUSTERING_UNSTATED,
     PLACE_UNSTATED,
     REPLACEMENT,
     UNSTATED,
     asked_people,
     first_statement,
     header_hit,
+    justering_span,
     only_place,
     only_roles,
     role_parts,
@@ -369,6 +373,9 @@ class Answerer:
             return hits, [], None
         replacing = bool(REPLACEMENT.search(prepared.text))
         asked = [] if replacing else asked_people(protocol, prepared.text)
+        when_checked = bool(JUSTERING_TIME.search(prepared.text))
+        if when_checked:  # asks when the minutes were checked, not by whom
+            asked = [(label, names) for label, names in asked if label != "justerare"]
         score = hits[0].score if hits else 0.0
         head = header_hit(protocol, prepared.text, score, self.searcher.index.keyword.idf, asked, facts.people)
         unlisted = [] if replacing else unlisted_roles(protocol, prepared.text)
@@ -382,6 +389,12 @@ class Answerer:
             return hits, asked, f"Protokollet från {framing(head)} anger inte {unstated}."
         if protocol.place is None and only_place(prepared.text):
             return hits, asked, f"Protokollet från {framing(head)} anger inte {PLACE_UNSTATED}."
+        if when_checked:
+            span = justering_span(protocol.header)
+            dating = [protocol.header[span[0] : span[1]]] if span else []
+            dating += [h.quote for h in stated if h.paragraph != HEADER]
+            if not any(A_DATE.search(t) for t in dating):
+                return hits, asked, f"Protokollet från {framing(head)} anger inte {JUSTERING_UNSTATED}."
         return hits, asked, None
 
     def _with_path(self, hits: list[Hit], prepared: Prepared) -> list[Hit]:

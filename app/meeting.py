@@ -19,6 +19,7 @@ from app.cite import QUOTE_MAX_CHARS, answer_pattern, best_quote_span, cite_prot
 from app.parts import Part, Span
 from indexer.index.keyword import analyze_query, analyze_tokens
 from indexer.models import HEADER, Hit, Protocol, Role
+from indexer.parse.header import MONTH_NAMES
 from indexer.parse.sentences import quote_spans
 
 ROLE_WORDS: tuple[tuple[re.Pattern[str], Role, str], ...] = (
@@ -94,6 +95,29 @@ def _person_at(text: str, asked: Sequence[tuple[str, list[str]]]) -> int:
     return -1
 
 
+JUSTERING_TIME = re.compile(r"\b(?:när|vilket datum|vilken dag)\b[^?]*\bjuster(?:ades|as|ats)\b", re.IGNORECASE)
+"""A question asking when the minutes were checked ("När justerades protokollet …?"): answered by the date of
+the justering, not by who checked them."""
+JUSTERING_LINE = re.compile(
+    r"^[ \t]*((?:Justeringens plats och (?:datum|tid)|Justering|Justerat den)\b[^\n]*"
+    r"(?:\n[ \t]*(?:19|20)\d\d-\d\d-\d\d)?)",
+    re.MULTILINE,
+)
+"""The header line saying when the minutes were checked: Lomma's "Justeringens plats och datum: Digital
+justering, 2023-09-19" (or "Justering: Digital justering," with no date), Örebro's "Justerat den:" with the date
+on the next line."""
+A_DATE = re.compile(rf"\b(?:19|20)\d\d-\d\d-\d\d\b|\b\d{{1,2}}\s+(?:{MONTH_NAMES})\b", re.IGNORECASE)
+"""A day, as headers and sentences write it: `2023-09-19`, `den 26 juni 2025`."""
+JUSTERING_UNSTATED = "när protokollet justerades"
+"""What the answer says the protocol does not state when neither the header nor a sentence dates the justering."""
+
+
+def justering_span(header: str) -> Span | None:
+    """Offsets of the header's justering line (with its date on the next line, if so), or None."""
+    m = JUSTERING_LINE.search(header)
+    return (m.start(1), m.end(1)) if m else None
+
+
 TIME_QUESTION = re.compile(r"\bnär\b|\bklockslag|\bhur länge|\bvilken tid|\bbörjade|\bslutade", re.IGNORECASE)
 """A meeting question asking when or how long: answered by the header's time line."""
 CLOCK = re.compile(r"\bkl(?:ockan|\.)?\s*\d{1,2}[.:]\d\d", re.IGNORECASE)
@@ -122,10 +146,18 @@ def header_hit(
     if at < 0:
         at = _person_at(text, asked)
     lines = [_line_span(text, at)] if at >= 0 else []
+    justering = JUSTERING_TIME.search(question)
     if at < 0 and protocol.place and PLACE_QUESTION.search(question) and (place := text.find(protocol.place)) >= 0:
         lines.append(_line_span(text, place))
-    if at < 0 and TIME_QUESTION.search(question) and (time := CLOCK.search(text) or TIME_LABEL.search(text)):
+    if (
+        at < 0
+        and not justering
+        and TIME_QUESTION.search(question)
+        and (time := CLOCK.search(text) or TIME_LABEL.search(text))
+    ):
         lines.append(_line_span(text, time.start()))
+    if justering and (span := justering_span(text)):
+        lines.append(span)
     if lines:
         # The place and the time lines together when they stand close, as headers print them.
         start, end = min(lines)

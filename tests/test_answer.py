@@ -21,7 +21,8 @@ FIXED_SENTENCES = re.compile(
     r"|Ärendet .*? finns inte i protokollen\.|§ [\d, §]+ finns inte i protokollen(?: från [^.]*)?\."
     r"|Jag hittar inget protokoll(?: från [^.]*)? i arkivet\."
     r"|Protokollet anger ingen (?:omröstning|reservation); beslutet: "
-    r"|^Protokollet från | anger inte | eller |vem som var |vilka som var närvarande| tar inte upp några \w+\."
+    r"|^Protokollet från | anger inte | eller |vem som var |vilka som var närvarande|när protokollet justerades"
+    r"|var sammanträdet hölls| tar inte upp några \w+\."
     r"|Jag hittar inga förslag eller yrkanden från .*? i protokollen\."
 )
 
@@ -317,6 +318,36 @@ def test_what_a_person_proposed_on_a_topic(answerer: Answerer) -> None:
     assert none.answer.startswith(
         "Jag hittar inga förslag eller yrkanden från Axel Darvik om snöröjning i protokollen."
     )
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        # the header's justering line, the date on it or on the next line
+        (
+            "När justerades protokollet från barn- och utbildningsnämnden i Lomma den 12 september 2023?",
+            "»Justeringens plats och datum: Digital justering, 2023-09-19« [1]",
+        ),
+        ("När justerades samverkansrådets protokoll från den 12 februari 2021?", "»Justerat den:\n2021-02-18« [1]"),
+    ],
+)
+def test_when_the_minutes_were_checked_is_the_justering_date(answerer: Answerer, question: str, said: str) -> None:
+    answer = answerer.answer(question)
+    assert answer.confident and answer.kind == "meeting" and said in answer.answer
+    assert "justerare:" not in answer.answer  # asked when, not by whom
+    assert_verifiable(answer, answerer)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Vilket datum justerades protokollet från socialnämndens sammanträde i Lomma den 5 maj 2026?",  # no date
+        "När justerades protokollet från kommunstyrelsen i Göteborg den 10 december 2025?",  # who, not when
+    ],
+)
+def test_a_justering_no_line_dates_is_said(answerer: Answerer, question: str) -> None:
+    answer = answerer.answer(question)
+    assert not answer.confident and "anger inte när protokollet justerades." in answer.answer
 
 
 def test_a_meeting_place_the_header_does_not_give_is_said(answerer: Answerer) -> None:

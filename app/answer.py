@@ -384,18 +384,17 @@ class Answerer:
         led = {(h.file, h.paragraph) for h in lead}
         rest = [h for h in hits if (h.file, h.paragraph) not in led]
         hits = [replace(h, rank=rank) for rank, h in enumerate([*lead, *rest][:k], start=1)]
+        unstated = None
         if unlisted and not stated and not asked and only_roles(prepared.text):
             unstated = " eller ".join(UNSTATED[role] for role, _ in unlisted)
-            return hits, asked, f"Protokollet från {framing(head)} anger inte {unstated}."
-        if protocol.place is None and only_place(prepared.text):
-            return hits, asked, f"Protokollet från {framing(head)} anger inte {PLACE_UNSTATED}."
-        if when_checked:
+        elif protocol.place is None and only_place(prepared.text):
+            unstated = PLACE_UNSTATED
+        elif when_checked:
             span = justering_span(protocol.header)
             dating = [protocol.header[span[0] : span[1]]] if span else []
             dating += [h.quote for h in stated if h.paragraph != HEADER]
-            if not any(A_DATE.search(t) for t in dating):
-                return hits, asked, f"Protokollet från {framing(head)} anger inte {JUSTERING_UNSTATED}."
-        return hits, asked, None
+            unstated = None if any(A_DATE.search(t) for t in dating) else JUSTERING_UNSTATED
+        return hits, asked, f"Protokollet från {framing(head)} anger inte {unstated}." if unstated else None
 
     def _with_path(self, hits: list[Hit], prepared: Prepared) -> list[Hit]:
         """The hits with every paragraph of the best hit's matter, ranked as the answer cites them.

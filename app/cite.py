@@ -133,8 +133,10 @@ VALUE_QUESTION = re.compile(
 )
 """A value: a mean, a level, a count of kronor. Not "hur mycket", which a money question reads first and which
 also asks for amounts of time or work."""
+HOW = r"^\W*(?:ungefär |för |till )?hur "
+"""How a question asking how much or how many begins: "Hur", "Ungefär hur", "För hur", "Till hur"."""
 QUANTITY_QUESTION = re.compile(
-    rf"^\W*(?:ungefär |för |till )?hur (?:mycket|stor|stora|stort|lång|långa|hög|höga)\b|{VALUE_QUESTION.pattern}",
+    rf"{HOW}(?:mycket|stor|stora|stort|lång|långa|hög|höga)\b|{VALUE_QUESTION.pattern}",
     re.IGNORECASE,
 )
 """How much, how large, which value: answered by a quantity, a sum of money included."""
@@ -149,7 +151,7 @@ SHARE_QUESTION = re.compile(
     re.IGNORECASE,
 )
 """A share or a rate: answered by a percentage or a fraction, not by any number ("två av kommunens skolor")."""
-COUNT_QUESTION = re.compile(r"^\W*(ungefär |för |till )?hur många\b", re.IGNORECASE)
+COUNT_QUESTION = re.compile(rf"{HOW}många\b", re.IGNORECASE)
 """How many; "Hur ska … diskutera hur många elevplatser som behövs?" asks how, not how many."""
 QUANTITY = NumbersThat(NUMBER)
 """How much or how large: a number that is not a date, year, label or list number (a sum of money is one)."""

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from app.cite import COUNT_QUESTION, HOW
 from app.places import find_places, organisation_places, place_key
 from indexer.index.identifiers import CASE_CUES, CASE_IN_QUESTION, CASE_WITHOUT_PREFIX, CaseRef, case_refs
 from indexer.index.keyword import QUESTION_WORDS, stopwords, words
@@ -76,7 +77,7 @@ KIND_PATTERNS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
     ),
     (
         Kind.FACT,  # "Hur många ledamöter ska utskotten ha enligt kammarens beslut?" asks the number, not the decision
-        re.compile(r"^\W*(?:ungefär |för |till )?hur (?:många|mycket|stor|stort|stora|hög|högt|höga)\b", re.IGNORECASE),
+        re.compile(rf"{HOW}(?:många|mycket|stor|stort|stora|hög|högt|höga)\b", re.IGNORECASE),
     ),
     (
         Kind.TOPIC,
@@ -371,7 +372,7 @@ TOPIC_WORD_MIN = 5
 POST = re.compile(r"^\W*vem\s+(?:är|var|blir|blev|ska bli)\s+(?P<post>[^?]*)", re.IGNORECASE)
 """Who holds a post: "Vem är kommundirektör i Lomma?" asks for the kommundirektör (its first word of at least 5
 letters)."""
-COUNTED = re.compile(r"^\W*(?:ungefär\s+|för\s+|till\s+)?hur\s+många\s+(?P<counted>[^?]*)", re.IGNORECASE)
+COUNTED = re.compile(rf"{COUNT_QUESTION.pattern}\s+(?P<counted>[^?]*)", re.IGNORECASE)
 """What a question counts: "Hur många feriejobb erbjuds ungdomar i sommar?" counts feriejobb (its first word of at
 least 5 letters)."""
 
@@ -394,21 +395,23 @@ _PAST_TENSE = re.compile(r"(?:de|te|tog|kom|fick|gick|blev)$")
 
 def post_words(text: str) -> tuple[str, ...]:
     """The word naming the post a "Vem är/var/blir …" question asks who holds, or ()."""
-    m = POST.search(text)
-    if m is None:
-        return ()
-    head = _topic_head(m["post"], 1)
-    return head if head and head[0] in words(m["post"])[:1] else ()
+    return _first_word(POST.search(text), "post", within=1)
 
 
 def counted_words(text: str) -> tuple[str, ...]:
     """The word naming what a "Hur många …" question counts, or () when it does not ask how many or counts
     those who did something ("Hur många deltog …")."""
-    m = COUNTED.search(text)
+    head = _first_word(COUNTED.search(text), "counted", within=2)
+    return () if head and _PAST_TENSE.search(head[0]) else head
+
+
+def _first_word(m: re.Match[str] | None, group: str, within: int) -> tuple[str, ...]:
+    """The group's first word of at least TOPIC_WORD_MIN letters, when it is among its first `within` words
+    (the noun right after "Vem är", "Hur många [nya]"), else ()."""
     if m is None:
         return ()
-    head = _topic_head(m["counted"], 1)
-    return () if not head or _PAST_TENSE.search(head[0]) or head[0] not in words(m["counted"])[:2] else head
+    head = _topic_head(m[group], 1)
+    return head if head and head[0] in words(m[group])[:within] else ()
 
 
 def _topic_head(text: str, n: int) -> tuple[str, ...]:

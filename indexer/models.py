@@ -286,7 +286,8 @@ class BuildReport:
         return (
             f"Indexed {self.files} files, {self.paragraphs} paragraphs, {self.chunks} chunks "
             f"({self.embedded} embedded, {self.reused} reused; {self.files_read} file(s) read, the others unchanged) "
-            f"in {self.seconds:.1f} s" + (f"; {len(self.errors)} file(s) failed" if self.errors else "")
+            f"in {self.seconds:.1f} s"
+            + (f"; {len(self.errors)} file(s) failed" if self.errors else "")
         )
 
 

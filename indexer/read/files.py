@@ -54,7 +54,9 @@ NOT_PROTOCOLS = ("readme", "sources", "license", "licence", "changelog")
 def is_protocol_file(path: Path) -> bool:
     """A file the indexer reads: a known kind, not hidden, not a note like README.md."""
     return (
-        path.suffix.lower() in READERS and not path.name.startswith(".") and path.stem.casefold() not in NOT_PROTOCOLS
+        path.suffix.lower() in READERS
+        and not path.name.startswith(".")
+        and path.stem.casefold() not in NOT_PROTOCOLS
     )
 
 

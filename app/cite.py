@@ -131,15 +131,15 @@ VALUE_QUESTION = re.compile(
     r"\bhur många (?:kronor|prisbasbelopp|miljoner|miljarder)\b|\bvilk(?:et|en|a) (?:medelvärde|procentsats|nivå)\b",
     re.IGNORECASE,
 )
-"""A value: a mean, a level, a count of kronor. Not "hur mycket", which a money question reads first and which
-also asks for amounts of time or work."""
+"""A value asked without "Hur mycket/stor …": a mean, a level, a count of kronor."""
 HOW = r"^\W*(?:ungefär |för |till )?hur "
 """How a question asking how much or how many begins: "Hur", "Ungefär hur", "För hur", "Till hur"."""
 QUANTITY_QUESTION = re.compile(
     rf"{HOW}(?:mycket|stor|stora|stort|lång|långa|hög|höga)\b|{VALUE_QUESTION.pattern}",
     re.IGNORECASE,
 )
-"""How much, how large, which value: answered by a quantity, a sum of money included."""
+"""How much, how large, which value: answered by a quantity, a sum of money included (a money question is read
+first, `MONEY_QUESTION` in app/confidence.py; "Hur mycket tid" is answered by "tre veckor")."""
 SHARE = re.compile(
     r"\d+(?:,\d+)?\s*(?:%|procent)|\b(?:hälften|halva|tredjedel\w*|fjärdedel\w*|majoritet\w*)\b",
     re.IGNORECASE,
@@ -157,6 +157,24 @@ QUANTITY = NumbersThat(NUMBER)
 """How much or how large: a number that is not a date, year, label or list number (a sum of money is one)."""
 COUNT = NumbersThat(NUMBER, also=AMOUNT)
 """How many: a quantity that is not a sum of money either ("5000 kr per deltagare" does not count places)."""
+
+WHEN_QUESTION = re.compile(
+    r"^\W*(?:när|vilket datum|vilka datum|från vilket datum|från när|till när|hur länge|vilket år|vilken månad"
+    r"|under vilken (?:period|tid))\b",
+    re.IGNORECASE,
+)
+"""When, from or until when, for how long, which year: a fact question an answer without a time (`A_TIME`) does
+not answer. (A quote is steered to dates only by "När", "Vilket datum", "Hur länge": steering "Vilket år" too
+quoted the list of documents' dates in two of the ten question sets' answers.)"""
+A_TIME = re.compile(
+    rf"\d{{1,2}}/\d{{1,2}}|\d{{4}}-\d{{2}}-\d{{2}}|\b\d{{1,2}} (?:{MONTH_NAMES})|\b(?:19|20)\d\d\b|\d{{1,2}}[:.]\d{{2}}"
+    rf"|\b(?:{MONTH_NAMES})\b|\b(?:vår|höst|sommar|vinter)(?:en|terminen)?\b|\b(?:årsskiftet|läsår\w*|termin\w*)\b"
+    r"|\b(?:\d+|ett|en|två|tre|fyra|fem|sex|sju|åtta|nio|tio|tolv)\s+(?:år|månader|månad|veckor|vecka|dagar|dag"
+    r"|timmar|timme)\b",
+    re.IGNORECASE,
+)
+"""A time as protocols give it: a date (`2023-09-19`, `den 12 mars`, `20/9`), a year, a clock time, a month,
+a season or term (`hösten 2024`, `läsåret`), a span (`tre år`)."""
 
 ANSWER_KINDS: tuple[tuple[re.Pattern[str], Finder], ...] = (
     # (what the question asks, what a sentence that answers it contains)

@@ -58,8 +58,9 @@ KIND_PATTERNS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
             r"|kristdemokrat|miljöpartist)\w*\s+)?(?:ledamöter|ersättare|tjänstgörande|var närvarande|var frånvarande"
             r"|deltog|närvarade)\b"
             r"|^\W*(?:var|när|hur länge|(?:i|på) vilken (?:lokal|plats|sal)|vilket datum|vilken (?:dag|tid))\b[^?]*"
-            r"\b(?:hölls|sammanträdde|träffades|möttes|pågick|justerades|började"
-            r"|startade|öppnades)\b"
+            r"\b(?:hölls|sammanträdde|träffades|möttes|pågick|justerades"
+            r"|(?:började|startade|öppnades|slutade)\b[^?]*\b(?:sammanträde|möte)\w*)\b"
+            r"|^\W*(?:när|vilken tid)\b[^?]*\b(?:sammanträde|möte)\w*\b[^?]*\b(?:började|startade|öppnades|slutade)\b"
             r"|^\W*(?:vem|vilka)\b[^?]{0,30}?\bjuster(?:a|ade|ar)\b"
             r"|\bklockslag|\bvilka paragrafer omfattar|\b(?:på plats|fysiskt) eller digitalt|\bdigitalt eller fysiskt"
             r"|\bhur länge (?:höll|pågick|varade)\b",

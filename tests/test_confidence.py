@@ -105,7 +105,18 @@ def test_a_year_asked_for_the_topic_is_not_found_in_dates(question: str, text: s
         ("Vem blir enhetschef för familjerätten?", "Anna Berg blir enhetschef.", None),
         ("Vem fick kulturpriset 2026?", "Kulturpriset tilldelas Lomma kammarkör.", None),  # not only people win
         ("Vad beslutades om familjerätten?", "Nämnden beslutar att ingå avtal.", None),  # asks for nothing typed
-        ("Hur mycket fisk får fångas i Östersjön?", "Förordning om fiskemöjligheter.", None),  # not money
+        ("Hur mycket fisk får fångas i Östersjön?", "Förordning om fiskemöjligheter.", "inget värde"),  # not money
+        ("Hur mycket fisk får fångas i Östersjön?", "Kvoten är 20 000 ton torsk.", None),
+        ("Hur mycket höjs bygglovstaxan?", "Taxan höjs med 3,5 procent från 2026.", None),
+        ("Hur mycket höjs bygglovstaxan?", "Förslag till taxa remitteras till nämnden.", "inget värde"),
+        ("Hur lång tid tar tågresan?", "Restiden blir två timmar och tio minuter.", None),
+        # a time: a date, year, month, season, term or span, not only a date
+        ("När öppnar den nya hundrastgården?", "Förslaget är viktigt för Bjärreds invånare.", "ingen tidpunkt"),
+        ("När öppnar den nya hundrastgården?", "Hundrastgården öppnar hösten 2026.", None),
+        ("Vilket år tar gymnasiet emot elever?", "De första eleverna börjar i augusti.", None),
+        ("Under vilken period gäller uppdraget?", "Uppdraget gäller i tre år.", None),
+        ("Under vilken period var hon ordförande?", "Ordförande Anna Berg (M) yrkar avslag.", "ingen tidpunkt"),
+        ("När beslutade nämnden?", "Nämnden beslutade den 12 mars om avtalet.", None),
         # numbers that count nothing: dates, years, labels, a list's numbering, a sum of money
         ("Hur många anmälningar gjordes?", "Tjänsteskrivelse 2023-09-01 - Rapport: Kränkningar VT 2023", "inget antal"),
         ("Hur många elever går på skolan?", "Skolan har elever i årskurs 6 till och med årskurs 9.", "inget antal"),
@@ -126,5 +137,5 @@ def test_a_year_asked_for_the_topic_is_not_found_in_dates(question: str, text: s
         ("Hur mycket satsar staden på gatubelysning?", "Staden byter armaturer under året.", "inget belopp"),
     ],
 )
-def test_an_answer_must_give_the_sum_count_or_name_asked_for(question: str, quoted: str, missing: str | None) -> None:
+def test_an_answer_must_give_the_sum_count_name_or_time_asked_for(question: str, quoted: str, missing: str | None) -> None:
     assert missing_answer(question, quoted) == missing

@@ -141,6 +141,8 @@ def test_people_named() -> None:
         ("Vad beslutade fullmäktige om skolan i juni 2025?", Kind.DECISION),
         ("Vad beslutade kommunstyrelsen?", Kind.DECISION),
         ("När började socialnämndens möte den 5 maj 2026?", Kind.MEETING),
+        ("När började Eva Hessman som stadsdirektör?", Kind.FACT),  # a person began, not the meeting
+        ("Vilken tid slutade sammanträdet?", Kind.MEETING),
         ("Vem fick justera paragrafen om arvoden på mötet?", Kind.MEETING),
         ("Träffades rådet fysiskt eller digitalt?", Kind.MEETING),
         ("Vilka moderater var närvarande på nämndens möte i oktober 2023?", Kind.MEETING),

@@ -355,13 +355,16 @@ DECISION_TOPIC = re.compile(
     r"\b(?:beslut(?:at|ade|ades|ats)?|beslöt|infört|införde|infördes|införa)\s+(?:\w+\s+){0,3}?(?:om|att)\s+"
     r"(?:att\s+)?(?P<topic>[^?]*)"
     r"|\b(?:infört|införde|infördes|införts|införa)\s+(?P<introduced>[^?]*)"
-    r"|\b(?:tycker|tyckte|tyckt|anser|ansåg|ansett|sa|sade|sagt|säger)\s+(?:\w+\s+){0,3}?om\s+(?P<said>[^?]*)",
+    r"|\b(?:tycker|tyckte|tyckt|anser|ansåg|ansett|sa|sade|sagt|säger)\s+(?:\w+\s+){0,3}?om\s+(?P<said>[^?]*)"
+    r"|\b(?:i uppdrag|planer(?:na)? på|planerar|planeras)\s+(?:att\s+)?(?P<planned>[^?]*)",
     re.IGNORECASE,
 )
 """What a question asks was decided: "Vad har beslutats om snöröjning av cykelbanor?", "Har Lomma beslutat att
 byta ut gatubelysningen?" (the decision verb at most 3 words before "om"/"att"), or introduced: "Stämmer det
 att Göteborg införde bevattningsförbud?" (not the preposition "inför julen"), or said or thought: "Vad tycker
-Moderaterna om trängselskatten?". Not what was answered or proposed: "Har Göteborg svarat på regeringens idé om
+Moderaterna om trängselskatten?", or assigned or planned: "Vem har fått i uppdrag att ta fram en plan för
+utbyggnad av bredband?", "Finns det planer på att anlägga en ny begravningsplats?" (on the ten question sets 2
+caught, none flagged). Not what was answered or proposed: "Har Göteborg svarat på regeringens idé om
 att fler kärnkraftverk …", "Har någon föreslagit att sopbilarna …" name the matter in words of their own, and
 the archive writes "kärnkraft", "avfallsfordon" (2 answerable questions flagged, none caught)."""
 TOPIC_HEAD_WORDS = 2
@@ -385,7 +388,7 @@ def decision_topic_words(text: str, names: tuple[str, ...] = ()) -> tuple[str, .
     m = DECISION_TOPIC.search(text)
     if m is None:
         return ()
-    topic = m["topic"] or m["introduced"] or m["said"]
+    topic = m["topic"] or m["introduced"] or m["said"] or m["planned"]
     return _topic_head(" ".join(w for w in words(topic) if not w.startswith(names)), TOPIC_HEAD_WORDS)
 
 

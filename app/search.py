@@ -17,7 +17,7 @@ from app.cite import Finder, answer_pattern, best_quote_span, cite
 from app.confidence import PARTY, name_prefixes
 from app.filters import paragraph_mask
 from app.matters import hit_matter
-from app.query import QuestionFacts, analyse, counted_words, decision_topic_words, post_words
+from app.query import INFORMAL_BODY_WORDS, QuestionFacts, analyse, counted_words, decision_topic_words, post_words
 from app.ranking import MISSING, Scale, expand_ranges, fuse, max_per_group
 from indexer.errors import QueryError
 from indexer.index.keyword import analyze_query, analyze_tokens, stem, words
@@ -229,13 +229,13 @@ class Searcher:
         holds, that no protocol of the archive uses in any form: "Vad har beslutats om snöröjning av
         cykelbanor?" when no protocol mentions snöröjning, "Hur många feriejobb …", "Vem är kommundirektör …"
         when none mentions feriejobb or kommundirektör; not a compound of an organisation's place name ("Hur
-        många Lommabor …")."""
+        många Lommabor …") nor a body's informal name ("på skolnämndens möte")."""
         names = self._name_prefixes
         asked = (*decision_topic_words(question, names), *counted_words(question), *post_words(question))
         return [
             w
             for w in asked
-            if not w.startswith(self._name_prefixes) and not self.index.keyword.holds((stem([w]) or [w])[0])
+            if not w.startswith((*names, *INFORMAL_BODY_WORDS)) and not self.index.keyword.holds((stem([w]) or [w])[0])
         ]
 
     def facts(self, question: str) -> QuestionFacts:

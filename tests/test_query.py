@@ -240,6 +240,9 @@ def test_an_agenda_question_may_ask_for_a_kind_of_matter() -> None:
         ("Fick barnfamiljer något extra inför julen 2024?", ()),
         ("Hur mycket kostade studieresan?", ()),
         ("Vad tycker Moderaterna om trängselskatten?", ("trängselskatten",)),  # said or thought
+        # assigned or planned
+        ("Vem har fått i uppdrag att ta fram en plan för utbyggnad av bredband?", ("utbyggnad", "bredband")),
+        ("Finns det planer på att anlägga en ny begravningsplats?", ("anlägga", "begravningsplats")),
     ],
 )
 def test_the_words_naming_what_a_question_asks_was_decided(question: str, topic: tuple[str, ...]) -> None:

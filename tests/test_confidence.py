@@ -137,5 +137,5 @@ def test_a_year_asked_for_the_topic_is_not_found_in_dates(question: str, text: s
         ("Hur mycket satsar staden på gatubelysning?", "Staden byter armaturer under året.", "inget belopp"),
     ],
 )
-def test_an_answer_must_give_the_sum_count_name_or_time_asked_for(question: str, quoted: str, missing: str | None) -> None:
+def test_an_answer_must_give_what_is_asked_for(question: str, quoted: str, missing: str | None) -> None:
     assert missing_answer(question, quoted) == missing

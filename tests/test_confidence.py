@@ -82,6 +82,11 @@ def test_party_names_are_skipped_but_not_words_that_start_like_party_letters() -
             "SLK-2024-00816. Yrkande den 6 december 2024. Grundarvodet för år 2025 fastställs till 77 430 kronor.",
             (),
         ),
+        (
+            "Vad låg grundarvodet för förtroendevalda på under 2024?",
+            "SLK-2024-00816. Yrkande den 6 december 2024. Grundarvodet för år 2025 fastställs till 77 430 kronor.",
+            ("2024",),
+        ),
         (  # the time of an appointment is found in its dates
             "Vem förordnades som politisk sekreterare våren 2024?",
             "Anna Svensson förordnas som politisk sekreterare från och med den 1 april 2024.",

@@ -209,6 +209,16 @@ def test_title_and_recipients_are_not_the_answer() -> None:
     )
 
 
+def test_a_list_of_documents_is_not_the_answer() -> None:
+    text = (
+        "BUN § 52    BUN/2023:184\n\nInformation om gymnasieskola i framkant\n\nÄrendebeskrivning\n"
+        "Nämnden beställde i november 2022 en förstudie om den nya gymnasieskolan.\n\nBeslutsunderlag\n"
+        "- Protokollsutdrag från arbetsutskottet 2023-08-22 § 54\n- Tjänsteskrivelse 2023-08-11 om gymnasieskolan\n"
+    )
+    start, end = best_quote_span(text, _norm(["gymnasieskola", "2023"]), _norm, {}.get, skip=text.find("\n"))
+    assert text[start:end] == "Nämnden beställde i november 2022 en förstudie om den nya gymnasieskolan."
+
+
 def test_blank_text_and_heading_only_text() -> None:
     for blank in ("", "  \n\t "):
         assert best_quote_span(blank, _norm(["skola"]), _norm, {}.get) == (0, 0)

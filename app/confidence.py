@@ -123,8 +123,11 @@ def _present(word: str, texts: Sequence[str], headers: Sequence[str]) -> bool:
         return any(digits in t.replace(" ", "").replace(" ", "") for t in texts)
     lowered = word.lower()
     stems = stem([lowered]) or [lowered]
-    key = stems[0] if len(stems[0]) >= STEM_MIN else lowered
-    return any(key in t for t in texts)
+    if len(stems[0]) >= STEM_MIN:
+        return any(stems[0] in t for t in texts)
+    # A short name in the genitive: "Almes motion" where the protocol writes "Kristina Bergman Alme (L)".
+    keys = (lowered, lowered[:-1]) if lowered.endswith("s") and len(lowered) > STEM_MIN else (lowered,)
+    return any(key in t for t in texts for key in keys)
 
 
 def signals(question: str, hits: Sequence[Hit], known: Iterable[str] = (), headers: Iterable[str] = ()) -> Signals:

@@ -62,6 +62,16 @@ def test_no_hits_is_not_confident_when_the_question_names_something() -> None:
     assert not is_confident(signals("Vad kostade Gothia Towers?", []))
 
 
+def test_a_short_name_in_the_genitive_is_found() -> None:
+    text = "Motion av Kristina Bergman Alme (L) om ökat stöd efter vårdnadsöverflytt."
+    assert signals("Vad blev det av Kristina Bergman Almes motion?", [hit(text)]).uncovered == ()
+    assert signals("Vad blev det av Kristina Bergman Almes motion?", [hit("Motion om stöd.")]).uncovered == (
+        "Kristina",
+        "Bergman",
+        "Almes",
+    )
+
+
 def test_party_names_are_skipped_but_not_words_that_start_like_party_letters() -> None:
     assert specific_words("Vad beslutade Lomma om Västlänken och Centerpartiets motion?", ["Lomma kommun"]) == [
         "Västlänken"

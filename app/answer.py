@@ -179,6 +179,9 @@ NONE_RECORDED: dict[Kind, tuple[Callable[[Hit], bool], str]] = {
 """Kinds whose answer says so when the quoted paragraph does not record what was asked (the fixed words)."""
 ABOUT_A_MEETING = frozenset({Kind.MEETING, Kind.AGENDA})
 """Kinds whose words name the meeting, not a topic another organisation's protocols might hold."""
+DECIDED_BY = {Kind.DECISION: "inget beslut av", Kind.VOTE: "ingen omröstning i"}
+"""Kinds asking what a named body did, and what the answer says it lacks when the best paragraph is another
+body's: "Hur röstade kommunfullmäktige om …" answered by kommunstyrelsen's paragraph."""
 LISTED_KINDS = frozenset({Kind.AGENDA, Kind.PROPOSALS})
 """Kinds answered by a list the archive holds (a meeting's paragraphs, a person's proposals): found is answered."""
 TYPED_KINDS = frozenset({Kind.FACT, Kind.DECISION})
@@ -507,10 +510,10 @@ class Answerer:
         ):
             return f"Jag hittar inget i protokollen från {', '.join(named)} om {_topic_words(facts.text)}."
         # "Vad beslutade kommunfullmäktige om …" answered by kommunstyrelsen's proposal to fullmäktige: the
-        # archive holds no decision of the body asked about.
-        if facts.kind is Kind.DECISION and facts.deciders and hits and hits[0].body not in facts.deciders:
+        # archive holds no decision of (no vote in) the body asked about.
+        if facts.kind in DECIDED_BY and facts.deciders and hits and hits[0].body not in facts.deciders:
             deciders = " eller ".join(b.lower() for b in facts.deciders)
-            return f"Jag hittar inget beslut av {deciders} i protokollen om {_topic_words(facts.text)}."
+            return f"Jag hittar {DECIDED_BY[facts.kind]} {deciders} i protokollen om {_topic_words(facts.text)}."
         if facts.kind not in ABOUT_A_MEETING and (unknown := self.searcher.unknown_topic_words(facts.text)):
             return f"Jag hittar inget i protokollen om {unknown[0]}."
         if facts.unknown_bodies:

@@ -130,8 +130,9 @@ PLACE_AS_ORGANISATION = (
 
 _BODY_WORD = r"(?:[\wåäö]+-\s+och\s+)?[\wåäö]{3,}(?:nämnd|styrelse|fullmäktige)[\wåäö]*"
 BODY_AS_DECIDER = (
-    # "Vad beslutade kultur- och fritidsnämnden", "… Göteborgs kommunfullmäktige", "Vilket beslut fattade …"
-    r"\b(?:beslutade|beslöt|fattade|har|hade)\s+(?:\w+s\s+)?(?P<body>{body})",
+    # "Vad beslutade kultur- och fritidsnämnden", "… Göteborgs kommunfullmäktige", "Vilket beslut fattade …",
+    # "Hur röstade kommunfullmäktige …"
+    r"\b(?:beslutade|beslöt|fattade|har|hade|röstade)\s+(?:\w+s\s+)?(?P<body>{body})",
     r"\b(?P<body>{body})\s+(?:har\s+|hade\s+)?(?:beslutat|beslutade|beslöt|röstade)\b",
     r"\b(?P<body>{body})s?\s+(?:möte|sammanträde|protokoll|beslut)\w*",  # "regionstyrelsens sammanträde"
 )

@@ -14,7 +14,8 @@ from indexer.models import HEADER
 from tests.conftest import ROOT
 
 FIXED_SENTENCES = re.compile(
-    r"Jag hittar (?:inget(?: belopp| antal| värde| namn| beslut av .*?)?|ingen andel) i protokollen (?:från .*? )?om"
+    r"Jag hittar (?:inget(?: belopp| antal| värde| namn| beslut av .*?)?|ingen (?:andel|tidpunkt|omröstning i .*?))"
+    r" i protokollen (?:från .*? )?om"
     r" .*?\."
     r"|Närmast kommer: "
     r"|Arkivet har inga protokoll från .*?, så jag hittar inget i protokollen om .*?\."
@@ -286,6 +287,13 @@ def test_when_and_how_long_a_meeting_was_is_quoted_from_its_header(
             "Vad beslutade kommunfullmäktige i Göteborg om Renovas planer på koldioxidavskiljning?",
             "Jag hittar inget beslut av kommunfullmäktige i protokollen om",
         ),
+        # only kommunstyrelsen treated the budget: fullmäktige held no vote on it
+        (
+            "Hur röstade kommunfullmäktige i Göteborg om den kompletterande budgeten för maj 2025?",
+            "Jag hittar ingen omröstning i kommunfullmäktige i protokollen om",
+        ),
+        # a planned thing no protocol mentions
+        ("Finns det planer på en ny begravningsplats?", "Jag hittar inget i protokollen om begravningsplats"),
     ],
 )
 def test_what_the_answer_or_the_archive_lacks_is_said(answerer: Answerer, question: str, said: str) -> None:

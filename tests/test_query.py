@@ -281,6 +281,7 @@ def test_the_body_named_as_the_one_that_decided() -> None:
     assert facts("Vad beslutade kommunfullmäktige i Göteborg om Renovas planer?").deciders == ("Kommunfullmäktige",)
     assert facts("Vad har kommunstyrelsen beslutat om HBTQI-rådet?").deciders == ("Kommunstyrelsen",)
     assert facts("Vad beslutade Göteborgs kommunfullmäktige om en fixartjänst?").deciders == ("Kommunfullmäktige",)
+    assert facts("Hur röstade kommunfullmäktige om den kompletterande budgeten?").deciders == ("Kommunfullmäktige",)
     # a body named as the topic, or as the meeting, did not decide
     assert facts("Vad har beslutats om att flytta verksamhet från utbildningsnämnden?").deciders == ()
     assert facts("Vem var ordförande på kommunstyrelsens sammanträde?").deciders == ()

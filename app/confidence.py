@@ -148,7 +148,8 @@ def signals(question: str, hits: Sequence[Hit], known: Iterable[str] = (), heade
 
 MONEY_QUESTION = re.compile(
     r"\bvad (?:kostar|kostade)\b|\bvad\b[^?]{0,60}\bkosta\b|\bvilket (?:grund|månads)?arvode\b"
-    r"|\bvilket belopp\b|\bhur mycket (?:fick|får|kostade|kostar|tjänar|betalade|satsa\w*|investera\w*|budgetera\w*)\b"
+    r"|\bvilket belopp\b|\b(?:till|för) vilket pris\b"
+    r"|\bhur mycket (?:fick|får|kostade|kostar|tjänar|betalade|satsa\w*|investera\w*|budgetera\w*|bidra\w*)\b"
     r"|\bhur mycket\b[^?]{0,50}\b(?:kosta\w*|betala\w*|kronor|pengar|spara\w*|statsbidrag|bidrag|ersättning|tjäna\w*"
     r"|arvode\w*)\b",
     re.IGNORECASE,

@@ -229,13 +229,16 @@ class Searcher:
         holds, that no protocol of the archive uses in any form: "Vad har beslutats om snöröjning av
         cykelbanor?" when no protocol mentions snöröjning, "Hur många feriejobb …", "Vem är kommundirektör …"
         when none mentions feriejobb or kommundirektör; not a compound of an organisation's place name ("Hur
-        många Lommabor …") nor a body's informal name ("på skolnämndens möte")."""
+        många Lommabor …"), a body's informal name ("på skolnämndens möte") nor a party's ("Moderaternas motion",
+        where protocols write "(M)")."""
         names = self._name_prefixes
         asked = (*decision_topic_words(question, names), *counted_words(question), *post_words(question))
         return [
             w
             for w in asked
-            if not w.startswith((*names, *INFORMAL_BODY_WORDS)) and not self.index.keyword.holds((stem([w]) or [w])[0])
+            if not w.startswith((*names, *INFORMAL_BODY_WORDS))
+            and not PARTY.match(w)
+            and not self.index.keyword.holds((stem([w]) or [w])[0])
         ]
 
     def facts(self, question: str) -> QuestionFacts:

@@ -421,10 +421,12 @@ def test_a_topic_only_another_organisation_has(answerer: Answerer) -> None:
     assert answerer.searcher.words_only_elsewhere(question, ["Göteborgs Stad"]) == []
 
 
-def test_a_body_called_by_its_informal_name_is_no_unknown_topic(answerer: Answerer) -> None:
+def test_a_body_or_party_by_its_informal_name_is_no_unknown_topic(answerer: Answerer) -> None:
     question = "Vem berättade om planerna på ett gymnasium i Lomma på skolnämndens möte i september 2023?"
     assert answerer.searcher.unknown_topic_words(question) == []
     assert answerer.searcher.unknown_topic_words("Finns det planer på en ny begravningsplats?") == ["begravningsplats"]
+    # nor is a party's name: protocols write "(M)"
+    assert answerer.searcher.unknown_topic_words("Vad beslutade fullmäktige om Moderaternas motion om skolor?") == []
 
 
 def test_a_counted_thing_is_unknown_only_when_no_protocol_mentions_it(answerer: Answerer) -> None:

@@ -150,6 +150,8 @@ def test_a_year_asked_for_the_topic_is_not_found_in_dates(question: str, text: s
         ("Vilken ränta betalar staden på sina lån?", "Staden lånar 10 mnkr under 2024.", "ingen andel"),
         ("Vad beräknas kamratkortet kosta per år?", "Kostnaden behöver analyseras vidare.", "inget belopp"),
         ("Hur mycket satsar staden på gatubelysning?", "Staden byter armaturer under året.", "inget belopp"),
+        ("För vilket pris sålde staden fastigheten?", "Försäljningen av fastigheten godkänns.", "inget belopp"),
+        ("Hur mycket bidrar staden till loppet?", "Staden bidrar med 2 miljoner kronor.", None),
     ],
 )
 def test_an_answer_must_give_what_is_asked_for(question: str, quoted: str, missing: str | None) -> None:

@@ -17,7 +17,16 @@ from app.cite import Finder, answer_pattern, best_quote_span, cite
 from app.confidence import PARTY, name_prefixes
 from app.filters import paragraph_mask
 from app.matters import hit_matter
-from app.query import INFORMAL_BODY_WORDS, QuestionFacts, analyse, counted_words, decision_topic_words, post_words
+from app.query import (
+    INFORMAL_BODY_WORDS,
+    QuestionFacts,
+    analyse,
+    counted_words,
+    decision_topic_words,
+    post_words,
+    title_years,
+    topic_years,
+)
 from app.ranking import MISSING, Scale, expand_ranges, fuse, max_per_group
 from indexer.errors import QueryError
 from indexer.index.keyword import analyze_query, analyze_tokens, stem, words
@@ -89,6 +98,12 @@ MATCH_ROLE = "role"
 meeting or by the people the question names; "" for meaning and words alone. An answer cites a step of
 its matter's path that the ranking left out with "matter", and the paragraph naming who held the role a
 meeting question asks about, where the header does not, with "role"."""
+EXACT_MATCHES = frozenset({MATCH_CASE, MATCH_NUMBER})
+"""Paragraphs the question names exactly: nothing is ranked before them."""
+YEAR_HITS = 3
+"""How far down a paragraph whose title names the asked year is moved up from (`Searcher._asked_year_first`).
+On the twelve question sets (803 questions) the paragraph asked for stood 2nd in all three such questions where
+the best one's title named another year ("Budget 2026 för kommunstyrelsen" for the budget for 2025)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +118,24 @@ class Ranked:
 
 
 _EMPTY = Ranked(np.zeros(0, np.int64), np.zeros(0, np.float64), np.zeros(0, np.int64), ())
+
+
+def asked_year_title(asked: set[str], titles: Sequence[str]) -> int | None:
+    """Which title (position, not the first) to rank first for a question asking its topic for the years
+    `asked`: when the first title names other years, the first one naming an asked year and sharing a word
+    with the first. "kommunstyrelsens budget för 2025" is "Budget 2025 för kommunstyrelsen", not "Budget 2026 …"
+    which ranked first; another matter of that year ("Kompletterande budget oktober 2024" for the riksnorm for
+    2024) is not."""
+    titled = [title_years(title) for title in titles]
+    if not titled or not titled[0] or titled[0] & asked:
+        return None
+    topic = _title_words(titles[0])
+    return next((i for i, years in enumerate(titled) if years & asked and topic & _title_words(titles[i])), None)
+
+
+def _title_words(title: str) -> set[str]:
+    """The stems of a title's words, numbers left out (two titles sharing a year share no topic)."""
+    return {term for term in analyze_query(title) if not term.isdigit()}
 
 
 def _merge(groups: list[Ranked], k: int) -> Ranked:
@@ -313,7 +346,21 @@ class Searcher:
             groups.append(self._rank(question, k, allowed, boost=(preferred, self.meeting_boost)))
         if sum(g.paragraphs.size for g in groups) < k:
             groups.append(self._rank(question, k, allowed))
-        return _merge(groups, k)
+        return self._asked_year_first(question, _merge(groups, k))
+
+    def _asked_year_first(self, question: Prepared, ranked: Ranked) -> Ranked:
+        """`ranked` with the paragraph `asked_year_title` picks among the best YEAR_HITS moved first; paragraphs
+        named exactly stay first."""
+        asked = topic_years(question.text)
+        if not asked or ranked.paragraphs.size < 2 or ranked.match[0] in EXACT_MATCHES:
+            return ranked
+        titles = [self.index.paragraphs.get(int(pid)).title for pid in ranked.paragraphs[:YEAR_HITS].tolist()]
+        moved = asked_year_title(asked, titles)
+        if moved is None:
+            return ranked
+        order = np.r_[moved, np.delete(np.arange(ranked.paragraphs.size), moved)]
+        match = tuple(ranked.match[i] for i in order.tolist())
+        return Ranked(ranked.paragraphs[order], ranked.scores[order], ranked.best_window[order], match)
 
     @staticmethod
     def _strict(facts: QuestionFacts) -> bool:

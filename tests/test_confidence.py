@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from app.confidence import is_confident, missing_answer, signals, specific_words
@@ -106,6 +108,14 @@ def test_party_names_are_skipped_but_not_words_that_start_like_party_letters() -
 )
 def test_a_year_asked_for_the_topic_is_not_found_in_dates(question: str, text: str, uncovered: tuple[str, ...]) -> None:
     assert signals(question, [hit(text)]).uncovered == uncovered
+
+
+def test_a_title_naming_another_year_does_not_answer_for_the_asked_one() -> None:
+    report = replace(
+        hit("Nämnden tar del av kvalitetsberättelsen. Arbetet under 2024 beskrivs."), title="Kvalitetsberättelse 2025"
+    )
+    assert signals("Vad beslutade nämnden om kvalitetsberättelsen för 2024?", [report]).uncovered == ("2024",)
+    assert signals("Vad beslutade nämnden om kvalitetsberättelsen för 2025?", [report]).uncovered == ()
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,8 @@ from app.query import (
     find_bodies,
     find_organisations,
     post_words,
+    title_years,
+    topic_years,
 )
 
 ORGANISATIONS = (
@@ -297,3 +299,13 @@ def test_a_question_about_what_a_person_proposed() -> None:
     assert facts("Vad har Axel Darvik föreslagit?", people).proposal_topic == ()
     assert facts("Varför föreslog Axel Darvik mobilförbud?", people).kind is not Kind.PROPOSALS  # asks why
     assert facts("Vad har Anna Okänd föreslagit?", people).kind is not Kind.PROPOSALS  # not in the protocols
+
+
+def test_the_years_a_question_asks_its_topic_for_and_a_title_names() -> None:
+    assert topic_years("Vad låg grundarvodet på under 2024, och för år 2023?") == {"2023", "2024"}
+    assert topic_years("Vem förordnades som politisk sekreterare våren 2024?") == set()
+    assert title_years("Göteborgs Stads årsredovisning 2023") == {"2023"}
+    assert title_years("Naturbruksavtalet för 2025–2028") == {"2025", "2026", "2027", "2028"}
+    assert title_years("Riksnorm 2023/24") == {"2023", "2024"}
+    assert title_years("Redovisning av vad som genomförts under 2020") == set()  # when, not which
+    assert title_years("Beslut 2024-12-11 i ärende SLK-2024-00816") == set()  # a date, a case number

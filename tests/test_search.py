@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import app.search
 from app.ranking import MISSING, Scale, expand_ranges, fuse, max_per_group
-from app.search import MAX_QUERY_CHARS, WEIGHTS, Searcher, clean_query
+from app.search import MAX_QUERY_CHARS, WEIGHTS, Searcher, asked_year_title, clean_query
 from indexer.build import build_index
 from indexer.errors import QueryError
 from indexer.index.keyword import analyze_query
@@ -231,3 +231,17 @@ def test_k_larger_than_corpus(tmp_path: Path) -> None:
     build_index(corpus, tmp_path / "idx", embedder)
     hits = Searcher(load_index(tmp_path / "idx"), embedder).search("avslutning", k=50)
     assert [h.paragraph for h in hits][:1] == ["2"] and len(hits) == 2
+
+
+@pytest.mark.parametrize(
+    ("asked", "titles", "moved"),
+    [
+        ({"2025"}, ["Budget 2026 för kommunstyrelsen", "Yrkande om budget", "Budget 2025 för kommunstyrelsen"], 2),
+        ({"2025"}, ["Budget 2025 för kommunstyrelsen", "Budget 2026 för kommunstyrelsen"], None),  # already first
+        ({"2024"}, ["Riksnorm ekonomiskt bistånd 2025", "Kompletterande budget oktober 2024 för år 2025"], None),
+        ({"2021"}, ["Redovisning av vad som genomförts under 2020", "Verksamhetsplan för 2021"], None),  # no year
+        ({"2024"}, ["Kvalitetsberättelse 2025", "Revidering av styrdokument för kvalitet"], None),
+    ],
+)
+def test_the_matter_of_the_asked_year_is_ranked_first(asked: set[str], titles: list[str], moved: int | None) -> None:
+    assert asked_year_title(asked, titles) == moved

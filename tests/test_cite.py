@@ -107,6 +107,17 @@ def test_a_count_is_quoted_from_the_sentence_that_counts_not_from_dates() -> Non
     assert quote == "I enkäten som genomfördes i maj deltog 918 vårdnadshavare."
 
 
+def test_a_why_question_is_quoted_from_the_sentence_giving_a_reason() -> None:
+    text = (
+        "§ 72 Paus i intaget av förskoleklasser\n\nÄrendet\nRektorerna har under flera år startat förskoleklasser "
+        "på skolorna. Barnkullarna minskar och skolorna behöver därför samla förskoleklasserna på färre skolor.\n"
+    )
+    question = "Varför pausas intaget av förskoleklasser på skolorna?"
+    answer = answer_pattern(question)
+    quote = best_quote(text, _norm(question.split()), _norm, {}.get, skip=text.find("\n"), answer=answer)
+    assert quote == "Barnkullarna minskar och skolorna behöver därför samla förskoleklasserna på färre skolor."
+
+
 def test_answer_patterns() -> None:
     assert answer_pattern("När träffas nätverket nästa gång?").search("Nästa möte: 2024-09-20")  # type: ignore[union-attr]
     assert answer_pattern("Vem ska utreda avtalet?") is not None

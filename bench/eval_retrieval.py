@@ -52,6 +52,8 @@ SETS = (
     "heldout4",
     "heldout5",
     "heldout6",
+    "heldout7",
+    "heldout8",
     "votes",
 )
 Key = tuple[str, str]

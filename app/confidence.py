@@ -46,6 +46,12 @@ PARTY = re.compile(
 )
 """Party names and letters: protocols name parties by letter, questions by name."""
 
+PLACE_REST_MIN = 4
+PLACE_WORDS = re.compile(r"bo(?:r|rna|rnas)?|(?:trakt|område|region|län|kommun|stad|bygd|omgivning)\w*")
+"""A capitalised compound of a known name names a thing of its own when what follows the name has at least 4
+letters and is no word for the place, its area or its people: "Göteborgsvarvet", "Göteborgsförslaget" (found by
+either the whole word or `varvet`, `förslaget`), not "Lommabor", "Örebrotrakten", "Skaraborgskommunerna". On
+the twelve question sets this caught "Hur mycket bidrar Göteborgs Stad till Göteborgsvarvet?" and flagged none."""
 NAME_PREFIX_MIN = 5
 """A capitalised compound of a known name of at least 5 letters names that place's people or members, not a
 topic: `Lommabor`, `Skaraborgskommunerna`, `Göteborgsregionen`."""
@@ -76,6 +82,28 @@ def name_prefixes(name_words: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted({w for w in name_words if len(w) >= NAME_PREFIX_MIN and w not in GENERIC_NAME_WORDS}))
 
 
+def _name_words(known: Iterable[str]) -> set[str]:
+    """The lower-cased words of known names, and their genitives' stems (`göteborgs` → `göteborg`)."""
+    found = {w for name in known for w in words(name)}
+    return found | {w[:-1] for w in found if w.endswith("s")}
+
+
+def _place_rest(lowered: str, prefixes: tuple[str, ...]) -> str | None:
+    """What follows a known name in a compound of it (`göteborgsvarvet` → `varvet`), or None."""
+    prefix = next((p for p in prefixes if lowered.startswith(p)), None)
+    if prefix is None:
+        return None
+    rest = lowered[len(prefix) :]
+    return rest[1:] if rest.startswith("s") else rest
+
+
+def _names_the_place(lowered: str, prefixes: tuple[str, ...]) -> bool:
+    """A compound of a known name that names the place, its area or its people (`lommabor`, `örebrotrakten`,
+    `skaraborgskommunerna`), not a thing of its own (`göteborgsvarvet`)."""
+    rest = _place_rest(lowered, prefixes)
+    return rest is not None and (len(rest) < PLACE_REST_MIN or PLACE_WORDS.fullmatch(rest) is not None)
+
+
 def specific_words(question: str, known: Iterable[str] = ()) -> list[str]:
     """Proper nouns (capitalised, not starting a sentence), acronyms and numbers of a question.
 
@@ -83,8 +111,7 @@ def specific_words(question: str, known: Iterable[str] = ()) -> list[str]:
     the search prefers their paragraphs instead, so they are not asked of the hit; nor are the meeting's
     date and party names (protocols write "(M)" where a question writes "Moderaterna").
     """
-    skip = {w for name in known for w in words(name)}
-    skip |= {w[:-1] for w in skip if w.endswith("s")}
+    skip = _name_words(known)
     prefixes = name_prefixes(skip)
     question = DATE_PHRASE.sub(lambda m: " " * len(m.group(0)), question)
     found: list[tuple[int, str]] = []
@@ -98,7 +125,7 @@ def specific_words(question: str, known: Iterable[str] = ()) -> list[str]:
                 lowered in QUESTION_WORDS
                 or lowered in skip
                 or lowered.rstrip("s") in skip
-                or (pattern is _CAPITALISED and lowered.startswith(prefixes))
+                or (pattern is _CAPITALISED and _names_the_place(lowered, prefixes))
                 or (PARTY.match(lowered))
                 or lowered in BODY_ABBREVIATIONS
             ):
@@ -130,6 +157,7 @@ def signals(question: str, hits: Sequence[Hit], known: Iterable[str] = (), heade
     texts = [f"{h.title}\n{h.text}".lower() for h in best]
     known = tuple(known)
     specific = specific_words(question, known)
+    prefixes = name_prefixes(_name_words(known))
     asked_years = topic_years(question)
     undated = [_DATED.sub(" ", t) for t in texts]
     # The best paragraph's title naming the matter's year(s) names the instance it is about: "Kvalitetsberättelse
@@ -141,7 +169,7 @@ def signals(question: str, hits: Sequence[Hit], known: Iterable[str] = (), heade
         if not (
             (any(w in t for t in undated) and (not titled or w in titled))
             if w in asked_years
-            else _present(w, texts, tuple(headers))
+            else _present(w, texts, tuple(headers)) or _present(_place_rest(w.lower(), prefixes) or w, texts, ())
         )
     )
     return Signals(tuple(specific), uncovered, hits[0].score if hits else 0.0)

@@ -52,6 +52,18 @@ PLACE_WORDS = re.compile(r"bo(?:r|rna|rnas)?|(?:trakt|område|region|län|kommun
 letters and is no word for the place, its area or its people: "Göteborgsvarvet", "Göteborgsförslaget" (found by
 either the whole word or `varvet`, `förslaget`), not "Lommabor", "Örebrotrakten", "Skaraborgskommunerna". On
 the twelve question sets this caught "Hur mycket bidrar Göteborgs Stad till Göteborgsvarvet?" and flagged none."""
+PARTY_LETTERS = {
+    "socialdemokrat": "S",
+    "moderat": "M",
+    "sverigedemokrat": "SD",
+    "vänsterpart": "V",
+    "centerpart": "C",
+    "liberal": "L",
+    "kristdemokrat": "KD",
+    "miljöpart": "MP",
+}
+"""A party named in words, and the letter protocols write it with: "Vänsterpartiets ledamot" is "(V)"."""
+_PARTY_NAME = re.compile(r"\b(?:" + "|".join(PARTY_LETTERS) + r")\w*", re.IGNORECASE)
 NAME_PREFIX_MIN = 5
 """A capitalised compound of a known name of at least 5 letters names that place's people or members, not a
 topic: `Lommabor`, `Skaraborgskommunerna`, `Göteborgsregionen`."""
@@ -172,7 +184,19 @@ def signals(question: str, hits: Sequence[Hit], known: Iterable[str] = (), heade
             else _present(w, texts, tuple(headers)) or _present(_place_rest(w.lower(), prefixes) or w, texts, ())
         )
     )
-    return Signals(tuple(specific), uncovered, hits[0].score if hits else 0.0)
+    return Signals(tuple(specific), uncovered + _parties_absent(question, best), hits[0].score if hits else 0.0)
+
+
+def _parties_absent(question: str, hits: Sequence[Hit]) -> tuple[str, ...]:
+    """Parties the question names in words ("Vänsterpartiets ledamot") that no best hit writes, by letter as a
+    party ("(V)", "från S, V och MP") or by name."""
+    absent = []
+    for m in _PARTY_NAME.finditer(question):
+        stem = next(p for p in PARTY_LETTERS if m.group(0).lower().startswith(p))
+        written = re.compile(rf"(?<![\w-]){PARTY_LETTERS[stem]}(?![\w-])|(?i:\b{stem})")
+        if not any(written.search(f"{h.title}\n{h.text}") for h in hits):
+            absent.append(m.group(0))
+    return tuple(absent)
 
 
 MONEY_QUESTION = re.compile(

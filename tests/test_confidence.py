@@ -85,6 +85,14 @@ def test_a_short_name_in_the_genitive_is_found() -> None:
     )
 
 
+def test_a_party_named_in_words_must_be_in_the_best_hits_by_letter_or_name() -> None:
+    question = "Vad yrkade Vänsterpartiets ledamot om lokalförsörjningsplanen?"
+    assert signals(question, [hit("Ida Alm (L) yrkar bifall till planen.")]).uncovered == ("Vänsterpartiets",)
+    assert signals(question, [hit("Yrkande från S, V och MP den 4 maj.")]).uncovered == ()
+    assert signals(question, [hit("Anna Berg (V) yrkar avslag.")]).uncovered == ()
+    assert signals("Vad tyckte Liberalerna om planen?", [hit("Liberalernas motion om planen.")]).uncovered == ()
+
+
 def test_party_names_are_skipped_but_not_words_that_start_like_party_letters() -> None:
     assert specific_words("Vad beslutade Lomma om Västlänken och Centerpartiets motion?", ["Lomma kommun"]) == [
         "Västlänken"

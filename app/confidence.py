@@ -208,7 +208,9 @@ MONEY_QUESTION = re.compile(
     re.IGNORECASE,
 )
 PERSON_QUESTION = re.compile(
-    r"^\W*vem\s+(?:blir|ska bli|skulle bli|blev|är|var|utsågs|valdes|förordnades|anställdes)\b", re.IGNORECASE
+    r"^\W*vem\s+(?:blir|ska bli|skulle bli|blev|är|var|utsågs|valdes|förordnades|anställdes|efterträdde|efterträder"
+    r"|ersatte|ersätter)\b",
+    re.IGNORECASE,
 )
 """Who holds or was given a post: a person's name answers it. "Vem fick kulturpriset?" may be answered by a
 choir ("Lomma kammarkör"), so not every "Vem …" asks for a name."""
@@ -237,6 +239,9 @@ def missing_answer(question: str, quoted: str) -> str | None:
     when the answer's quoted text does not give it."""
     for what, asks, gives in ASKED_FOR:
         if asks.search(question):
+            if gives is PERSON_NAME:  # the person asked about is no answer to who succeeded them
+                for name in PERSON_NAME.findall(question):
+                    quoted = quoted.replace(name, " ")
             return None if gives.search(quoted) else what
     return None
 

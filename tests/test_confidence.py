@@ -148,6 +148,8 @@ def test_a_title_naming_another_year_does_not_answer_for_the_asked_one() -> None
         ("Vem blir enhetschef för familjerätten?", "En ny enhet skapas med en egen enhetschef.", "inget namn"),
         ("Vem blir enhetschef för familjerätten?", "Anna Berg blir enhetschef.", None),
         ("Vem fick kulturpriset 2026?", "Kulturpriset tilldelas Lomma kammarkör.", None),  # not only people win
+        ("Vem efterträdde Anna Berg som ordförande?", "Anna Berg (M) leder mötet.", "inget namn"),  # asked, not answer
+        ("Vem efterträdde Anna Berg som ordförande?", "Nils Ek efterträder Anna Berg.", None),
         ("Vad beslutades om familjerätten?", "Nämnden beslutar att ingå avtal.", None),  # asks for nothing typed
         ("Hur mycket fisk får fångas i Östersjön?", "Förordning om fiskemöjligheter.", "inget värde"),  # not money
         ("Hur mycket fisk får fångas i Östersjön?", "Kvoten är 20 000 ton torsk.", None),

@@ -64,6 +64,8 @@ PARTY_LETTERS = {
 }
 """A party named in words, and the letter protocols write it with: "Vänsterpartiets ledamot" is "(V)"."""
 _PARTY_NAME = re.compile(r"\b(?:" + "|".join(PARTY_LETTERS) + r")\w*", re.IGNORECASE)
+_PARTY_LETTER = re.compile(r"(?<![\w-])(?:SD|KD|MP)(?![\w-])|(?<=\()[SMVCLD](?=\))")
+"""A party's letters in a question: "för KD", "(M)" (a single letter only in brackets: "zon A" is no party)."""
 NAME_PREFIX_MIN = 5
 """A capitalised compound of a known name of at least 5 letters names that place's people or members, not a
 topic: `Lommabor`, `Skaraborgskommunerna`, `Göteborgsregionen`."""
@@ -191,11 +193,16 @@ def _parties_absent(question: str, hits: Sequence[Hit]) -> tuple[str, ...]:
     """Parties the question names in words ("Vänsterpartiets ledamot") that no best hit writes, by letter as a
     party ("(V)", "från S, V och MP") or by name."""
     absent = []
+    texts = [f"{h.title}\n{h.text}" for h in hits]
     for m in _PARTY_NAME.finditer(question):
         stem = next(p for p in PARTY_LETTERS if m.group(0).lower().startswith(p))
         written = re.compile(rf"(?<![\w-]){PARTY_LETTERS[stem]}(?![\w-])|(?i:\b{stem})")
-        if not any(written.search(f"{h.title}\n{h.text}") for h in hits):
+        if not any(written.search(t) for t in texts):
             absent.append(m.group(0))
+    for m in _PARTY_LETTER.finditer(question):
+        letter = m.group(0)
+        if not any(re.search(rf"(?<![\w-]){letter}(?![\w-])", t) for t in texts):
+            absent.append(letter)
     return tuple(absent)
 
 

@@ -91,6 +91,11 @@ def test_a_party_named_in_words_must_be_in_the_best_hits_by_letter_or_name() -> 
     assert signals(question, [hit("Yrkande från S, V och MP den 4 maj.")]).uncovered == ()
     assert signals(question, [hit("Anna Berg (V) yrkar avslag.")]).uncovered == ()
     assert signals("Vad tyckte Liberalerna om planen?", [hit("Liberalernas motion om planen.")]).uncovered == ()
+    # and by its letters: "för KD", "(M)"; a single letter only in brackets ("zon A" is no party)
+    question = "Vem förordnades som politisk sekreterare för KD?"
+    assert signals(question, [hit("Nils Brodin (V) förordnas som politisk sekreterare för V.")]).uncovered == ("KD",)
+    assert signals(question, [hit("Eva Ek (KD) förordnas som politisk sekreterare för KD.")]).uncovered == ()
+    assert signals("Vad kostar ett kort för zon A?", [hit("Ett kort för zon A kostar 140 kr.")]).uncovered == ()
 
 
 def test_party_names_are_skipped_but_not_words_that_start_like_party_letters() -> None:

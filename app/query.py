@@ -90,7 +90,13 @@ KIND_PATTERNS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
             re.IGNORECASE,
         ),
     ),
-    (Kind.DECISION, re.compile(r"\b(?:beslut\w*|beslöt|bifölls?|avslogs?|antogs?|godkändes?)\b", re.IGNORECASE)),
+    (
+        Kind.DECISION,
+        re.compile(
+            r"\b(?:beslut\w*|beslöt|bifölls?|avslogs?|antogs?|godkändes?|antagit|godkänt|bifallit|avslagit)\b",
+            re.IGNORECASE,
+        ),
+    ),
 )
 """Question forms by kind, most specific first; measured on tests/eval/answers.jsonl question wording."""
 

@@ -156,6 +156,7 @@ def test_people_named() -> None:
         ("Hur har motionen om hydroponisk odling behandlats?", Kind.TOPIC),
         ("Följ motionen om brukarrum genom kommunstyrelsen och fullmäktige.", Kind.TOPIC),
         ("Vad beslutades om yrkesvux?", Kind.DECISION),
+        ("Har kommunfullmäktige antagit den nya policyn?", Kind.DECISION),
         ("Hur mycket statsbidrag fick yrkesvux?", Kind.FACT),
         ("SLK-2024-00704", Kind.LOOKUP),
         ("Hur röstade fullmäktige om motionen om allvarsamtal?", Kind.VOTE),

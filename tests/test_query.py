@@ -246,6 +246,7 @@ def test_an_agenda_question_may_ask_for_a_kind_of_matter() -> None:
         # assigned or planned
         ("Vem har fått i uppdrag att ta fram en plan för utbyggnad av bredband?", ("utbyggnad", "bredband")),
         ("Finns det planer på att anlägga en ny begravningsplats?", ("anlägga", "begravningsplats")),
+        ("Vem ansvarar för att kommunens lekplatser besiktas?", ("kommunens", "lekplatser")),
     ],
 )
 def test_the_words_naming_what_a_question_asks_was_decided(question: str, topic: tuple[str, ...]) -> None:

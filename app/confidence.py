@@ -66,6 +66,10 @@ PARTY_LETTERS = {
 _PARTY_NAME = re.compile(r"\b(?:" + "|".join(PARTY_LETTERS) + r")\w*", re.IGNORECASE)
 _PARTY_LETTER = re.compile(r"(?<![\w-])(?:SD|KD|MP)(?![\w-])|(?<=\()[SMVCLD](?=\))")
 """A party's letters in a question: "för KD", "(M)" (a single letter only in brackets: "zon A" is no party)."""
+ACRONYM_SPELLED_MIN = 3
+ACRONYM_SKIPPED = ("för", "och", "i", "av", "på", "med", "till", "om")
+"""An acronym of at least 3 letters is found spelled out too ("MSB": "Myndigheten för samhällsskydd och
+beredskap"), the small words between its words skipped; two letters would spell out too much by chance."""
 NAME_PREFIX_MIN = 5
 """A capitalised compound of a known name of at least 5 letters names that place's people or members, not a
 topic: `Lommabor`, `Skaraborgskommunerna`, `Göteborgsregionen`."""
@@ -148,6 +152,13 @@ def specific_words(question: str, known: Iterable[str] = ()) -> list[str]:
     return list(dict.fromkeys(word for _, word in sorted(found)))
 
 
+def _spelled_out(acronym: str) -> re.Pattern[str]:
+    """Words whose initials spell a lower-cased acronym, small words between them skipped: `msb` finds
+    "myndigheten för samhällsskydd och beredskap"."""
+    between = rf"(?:\s+(?:{'|'.join(ACRONYM_SKIPPED)}))*\s+"
+    return re.compile(r"\b" + between.join(rf"{re.escape(letter)}\w*" for letter in acronym) + r"\b")
+
+
 def _present(word: str, texts: Sequence[str], headers: Sequence[str]) -> bool:
     """A protocol number is found in the hits' protocol headers too; a number with its digits (`1 500` as
     `1500` too); a word by its stem, inside compounds."""
@@ -157,6 +168,10 @@ def _present(word: str, texts: Sequence[str], headers: Sequence[str]) -> bool:
     if digits.isdigit():
         return any(digits in t.replace(" ", "").replace(" ", "") for t in texts)
     lowered = word.lower()
+    if _ACRONYM.fullmatch(word) and len(word) >= ACRONYM_SPELLED_MIN:
+        spelled = _spelled_out(lowered)
+        if any(lowered in t or spelled.search(t) for t in texts):
+            return True
     stems = stem([lowered]) or [lowered]
     if len(stems[0]) >= STEM_MIN:
         return any(stems[0] in t for t in texts)

@@ -75,6 +75,12 @@ def test_no_hits_is_not_confident_when_the_question_names_something() -> None:
     assert not is_confident(signals("Vad kostade Gothia Towers?", []))
 
 
+def test_an_acronym_is_found_spelled_out() -> None:
+    text = "Remiss från Myndigheten för samhällsskydd och beredskap om planläggning för utrymning."
+    assert signals("Har Göteborg svarat på MSB:s förslag om utrymning?", [hit(text)]).uncovered == ()
+    assert signals("Har Göteborg svarat på SKR:s förslag om utrymning?", [hit(text)]).uncovered == ("SKR",)
+
+
 def test_a_short_name_in_the_genitive_is_found() -> None:
     text = "Motion av Kristina Bergman Alme (L) om ökat stöd efter vårdnadsöverflytt."
     assert signals("Vad blev det av Kristina Bergman Almes motion?", [hit(text)]).uncovered == ()

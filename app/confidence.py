@@ -190,13 +190,15 @@ def signals(question: str, hits: Sequence[Hit], known: Iterable[str] = (), heade
     asked_years = topic_years(question)
     undated = [_DATED.sub(" ", t) for t in texts]
     # The best paragraph's title naming the matter's year(s) names the instance it is about: "Kvalitetsberättelse
-    # 2025" does not answer a question about the one for 2024, whatever other years its text holds.
+    # 2025" does not answer a question about the one for 2024, whatever other years its text holds. A year
+    # something happens "under" is no matter's year (a yrkande "inför budget 2026" is made during 2025).
     titled = title_years(best[0].title) if best else set()
+    matter_years = topic_years(question, during=False)
     uncovered = tuple(
         w
         for w in specific
         if not (
-            (any(w in t for t in undated) and (not titled or w in titled))
+            (any(w in t for t in undated) and (not titled or w in titled or w not in matter_years))
             if w in asked_years
             else _present(w, texts, tuple(headers)) or _present(_place_rest(w.lower(), prefixes) or w, texts, ())
         )

@@ -359,7 +359,8 @@ def _name_words(names: tuple[str, ...]) -> frozenset[str]:
 
 
 _TOPIC_YEAR = re.compile(
-    r"\b(?:för|år|under|räkenskapsåret|budgetåret|verksamhetsåret|inkomståret)\s+((?:19|20)\d\d)\b", re.IGNORECASE
+    r"\b(?P<word>för|år|under|räkenskapsåret|budgetåret|verksamhetsåret|inkomståret)\s+(?P<year>(?:19|20)\d\d)\b",
+    re.IGNORECASE,
 )
 _TITLE_YEAR = re.compile(
     r"(?<![\w/-])(?<!under )(?<!sedan )(?<!efter )(?<!från )(?<!till )((?:19|20)\d\d)(?:\s*[–/-]\s*((?:19|20)?\d\d))?"
@@ -368,11 +369,13 @@ _TITLE_YEAR = re.compile(
 )
 
 
-def topic_years(text: str) -> set[str]:
+def topic_years(text: str, during: bool = True) -> set[str]:
     """The years a question asks its topic for ("grundarvode … år 2024", "grundarvodet … under 2024", "utdelning
     för räkenskapsåret 2023"), not the time of a meeting or an appointment ("våren 2024", "första halvåret 2026").
-    "under" was added on the ten question sets: 17 questions say "under 20xx"; it caught 1 and flagged none."""
-    return set(_TOPIC_YEAR.findall(text))
+    "under" was added on the ten question sets: 17 questions say "under 20xx"; it caught 1 and flagged none.
+    With `during=False` only the years a matter is for ("för 2025", "år 2026"), not those something happens
+    during ("Vid vilka tillfällen under 2025 …" is answered by a paragraph titled "… inför budget 2026")."""
+    return {m["year"] for m in _TOPIC_YEAR.finditer(text) if during or m["word"].lower() != "under"}
 
 
 def title_years(title: str) -> set[str]:

@@ -122,15 +122,16 @@ _EMPTY = Ranked(np.zeros(0, np.int64), np.zeros(0, np.float64), np.zeros(0, np.i
 
 def asked_year_title(asked: set[str], titles: Sequence[str]) -> int | None:
     """Which title (position, not the first) to rank first for a question asking its topic for the years
-    `asked`: when the first title names other years, the first one naming an asked year and sharing a word
-    with the first. "kommunstyrelsens budget för 2025" is "Budget 2025 för kommunstyrelsen", not "Budget 2026 …"
-    which ranked first; another matter of that year ("Kompletterande budget oktober 2024" for the riksnorm for
-    2024) is not."""
+    `asked`: when the first title names other years, the first one naming an asked year and sharing at least
+    half of the first one's words. "kommunstyrelsens budget för 2025" is "Budget 2025 för kommunstyrelsen", not
+    "Budget 2026 …" which ranked first; another matter of that year ("Kompletterande budget oktober 2024" for
+    the riksnorm for 2024, or for a "Yrkande … inför budget 2026") is not."""
     titled = [title_years(title) for title in titles]
     if not titled or not titled[0] or titled[0] & asked:
         return None
     topic = _title_words(titles[0])
-    return next((i for i, years in enumerate(titled) if years & asked and topic & _title_words(titles[i])), None)
+    same_matter = [2 * len(topic & _title_words(title)) >= len(topic) for title in titles]
+    return next((i for i, years in enumerate(titled) if years & asked and same_matter[i]), None)
 
 
 def _title_words(title: str) -> set[str]:

@@ -146,6 +146,10 @@ def test_a_title_naming_another_year_does_not_answer_for_the_asked_one() -> None
     )
     assert signals("Vad beslutade nämnden om kvalitetsberättelsen för 2024?", [report]).uncovered == ("2024",)
     assert signals("Vad beslutade nämnden om kvalitetsberättelsen för 2025?", [report]).uncovered == ()
+    # a year something happens during is no matter's year: the yrkande "inför budget 2026" is made during 2025
+    text = "Nämnden ska under 2025 informeras tre gånger om läget."
+    request = replace(hit(text), title="Yrkande om information inför budget 2026")
+    assert signals("Vid vilka tillfällen under 2025 ska nämnden informeras?", [request]).uncovered == ()
 
 
 @pytest.mark.parametrize(

@@ -31,6 +31,7 @@ from app.meeting import (
     first_statement,
     header_hit,
     justering_span,
+    named_participants,
     only_place,
     only_roles,
     role_parts,
@@ -380,7 +381,8 @@ class Answerer:
         if when_checked:  # asks when the minutes were checked, not by whom
             asked = [(label, names) for label, names in asked if label != "justerare"]
         score = hits[0].score if hits else 0.0
-        head = header_hit(protocol, prepared.text, score, self.searcher.index.keyword.idf, asked, facts.people)
+        people = facts.people or tuple(named_participants(protocol, prepared.text))
+        head = header_hit(protocol, prepared.text, score, self.searcher.index.keyword.idf, asked, people)
         unlisted = [] if replacing else unlisted_roles(protocol, prepared.text)
         stated = self._stated(protocol, unlisted, prepared, head)
         lead = stated if any(h.paragraph == HEADER for h in stated) else [*stated, head]

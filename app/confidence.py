@@ -28,7 +28,7 @@ from app.cite import (
     WHEN_QUESTION,
     Finder,
 )
-from app.query import BODY_ABBREVIATIONS, DATE_PHRASE, GENERIC_NAME_WORDS, title_years, topic_years
+from app.query import BODY_ABBREVIATIONS, DATE_PHRASE, GENERIC_NAME_WORDS, PARTY_NAMES, title_years, topic_years
 from indexer.index.keyword import QUESTION_WORDS, stem, words
 
 if TYPE_CHECKING:
@@ -41,8 +41,7 @@ STEM_MIN = 4
 """A specific word is found when its stem (at least 4 letters) is in the text: `Renovas` → `renova`."""
 
 PARTY = re.compile(
-    r"(?:(?:socialdemokrat|moderat|sverigedemokrat|vänsterpart|centerpart|liberal|kristdemokrat"
-    r"|miljöpart|demokraterna)\w*|(?:s|m|sd|v|c|l|kd|mp|d)(?::s)?)$"
+    rf"(?:(?:{'|'.join(PARTY_NAMES)})\w*|(?:{'|'.join(sorted({v.lower() for v in PARTY_NAMES.values()}))})(?::s)?)$"
 )
 """Party names and letters: protocols name parties by letter, questions by name."""
 
@@ -52,18 +51,7 @@ PLACE_WORDS = re.compile(r"bo(?:r|rna|rnas)?|(?:trakt|område|region|län|kommun
 letters and is no word for the place, its area or its people: "Göteborgsvarvet", "Göteborgsförslaget" (found by
 either the whole word or `varvet`, `förslaget`), not "Lommabor", "Örebrotrakten", "Skaraborgskommunerna". On
 the twelve question sets this caught "Hur mycket bidrar Göteborgs Stad till Göteborgsvarvet?" and flagged none."""
-PARTY_LETTERS = {
-    "socialdemokrat": "S",
-    "moderat": "M",
-    "sverigedemokrat": "SD",
-    "vänsterpart": "V",
-    "centerpart": "C",
-    "liberal": "L",
-    "kristdemokrat": "KD",
-    "miljöpart": "MP",
-}
-"""A party named in words, and the letter protocols write it with: "Vänsterpartiets ledamot" is "(V)"."""
-_PARTY_NAME = re.compile(r"\b(?:" + "|".join(PARTY_LETTERS) + r")\w*", re.IGNORECASE)
+_PARTY_NAME = re.compile(r"\b(?:" + "|".join(PARTY_NAMES) + r")\w*", re.IGNORECASE)
 _PARTY_LETTER = re.compile(r"(?<![\w-])(?:SD|KD|MP)(?![\w-])|(?<=\()[SMVCLD](?=\))")
 """A party's letters in a question: "för KD", "(M)" (a single letter only in brackets: "zon A" is no party)."""
 ACRONYM_SPELLED_MIN = 3
@@ -212,8 +200,8 @@ def _parties_absent(question: str, hits: Sequence[Hit]) -> tuple[str, ...]:
     absent = []
     texts = [f"{h.title}\n{h.text}" for h in hits]
     for m in _PARTY_NAME.finditer(question):
-        stem = next(p for p in PARTY_LETTERS if m.group(0).lower().startswith(p))
-        written = re.compile(rf"(?<![\w-]){PARTY_LETTERS[stem]}(?![\w-])|(?i:\b{stem})")
+        stem = next(p for p in PARTY_NAMES if m.group(0).lower().startswith(p))
+        written = re.compile(rf"(?<![\w-]){PARTY_NAMES[stem]}(?![\w-])|(?i:\b{stem})")
         if not any(written.search(t) for t in texts):
             absent.append(m.group(0))
     for m in _PARTY_LETTER.finditer(question):

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from app.cite import QUOTE_MAX_CHARS, answer_pattern, best_quote_span, cite_protocol
 from app.parts import Part, Span
+from app.query import PARTY_NAMES
 from indexer.index.keyword import analyze_query, analyze_tokens
 from indexer.models import HEADER, Hit, Protocol, Role
 from indexer.parse.header import MONTH_NAMES
@@ -27,7 +28,13 @@ ROLE_WORDS: tuple[tuple[re.Pattern[str], Role, str], ...] = (
     (re.compile(r"\bsekreterare|\bprotokollförare|\bförde protokoll", re.I), Role.SEKRETERARE, "sekreterare"),
     (re.compile(r"\bjuster", re.I), Role.JUSTERARE, "justerare"),
     (re.compile(r"\bfrånvar", re.I), Role.FRANVARANDE, "frånvarande"),
-    (re.compile(r"\b(?:närvar|ledamöter|deltog|deltagare|tjänstgör|ersättare)", re.I), Role.BESLUTANDE, "beslutande"),
+    (
+        re.compile(
+            r"\b(?:närvar|ledamöter|deltog|deltagare|tjänstgör|ersättare|satt för|representera|företrädde)", re.I
+        ),
+        Role.BESLUTANDE,
+        "beslutande",
+    ),
 )
 """Words of a meeting question and the header role they ask for."""
 UNSTATED: dict[Role, str] = {
@@ -188,23 +195,19 @@ def header_hit(
     )
 
 
+def named_participants(protocol: Protocol, question: str) -> list[str]:
+    """The participants of the protocol the question names (lower case, as `_person_named_at` finds them):
+    "Vilken kommun företrädde Marlene Jörhag (KD) vid mötet?" names one the header lists with her municipality."""
+    lowered = question.lower()
+    names = dict.fromkeys(_name_part(p.name).lower() for p in protocol.participants)
+    return [name for name in names if " " in name and name in lowered]
+
+
 def _name_part(name: str) -> str:
     """`Jens Thystrup (M), Ordförande` → `Jens Thystrup`: how the name is found in the header text."""
     return re.split(r"\s*[,(]", name, maxsplit=1)[0]
 
 
-PARTY_NAMES: dict[str, str] = {
-    "socialdemokrat": "S",
-    "moderat": "M",
-    "sverigedemokrat": "SD",
-    "vänsterpart": "V",
-    "centerpart": "C",
-    "liberal": "L",
-    "kristdemokrat": "KD",
-    "miljöpart": "MP",
-    "demokraterna": "D",
-}
-"""Party names as questions write them, by the letters protocols write after a name: `Axel Josefson (M)`."""
 _PARTY_MARK = re.compile(r"\(([A-ZÅÄÖ]{1,3})\)")
 
 

@@ -63,7 +63,9 @@ KIND_PATTERNS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
             r"|^\W*(?:när|vilken tid)\b[^?]*\b(?:sammanträde|möte)\w*\b[^?]*\b(?:började|startade|öppnades|slutade)\b"
             r"|^\W*(?:vem|vilka)\b[^?]{0,30}?\bjuster(?:a|ade|ar)\b"
             r"|\bklockslag|\bvilka paragrafer omfattar|\b(?:på plats|fysiskt) eller digitalt|\bdigitalt eller fysiskt"
-            r"|\bhur länge (?:höll|pågick|varade)\b",
+            r"|\bhur länge (?:höll|pågick|varade)\b"
+            r"|\b(?:satt|företrädde|företräddes|representerade|representerad|representerat|närvarade)\b[^?]*"
+            r"\b(?:på|vid|under)\s+(?:[\w-]+\s+){0,4}?(?:mötet|sammanträdet|möte|sammanträde)\b",
             re.IGNORECASE,
         ),
     ),
@@ -99,6 +101,19 @@ KIND_PATTERNS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
     ),
 )
 """Question forms by kind, most specific first; measured on tests/eval/answers.jsonl question wording."""
+
+PARTY_NAMES: dict[str, str] = {
+    "socialdemokrat": "S",
+    "moderat": "M",
+    "sverigedemokrat": "SD",
+    "vänsterpart": "V",
+    "centerpart": "C",
+    "liberal": "L",
+    "kristdemokrat": "KD",
+    "miljöpart": "MP",
+    "demokraterna": "D",
+}
+"""Party names as questions write them, by the letters protocols write after a name: `Axel Josefson (M)`."""
 
 BODY_ABBREVIATIONS = {
     "ks": "kommunstyrelsen",

@@ -136,6 +136,14 @@ def test_questions_about_the_meeting_are_answered_from_its_header(answerer: Answ
     assert answer.answer.startswith("ordförande: Jens Thystrup")
     place = answerer.answer("Var hölls socialnämndens sammanträde i Lomma den 5 maj 2026?")
     assert place.citations[0].quote == "Lomma kommun, Sessionssalen, Alnarp"
+    # who sat for a party, which municipality a participant stood for: the header line naming them
+    party = answerer.answer("Vem satt för KD i Göteborgs kommunstyrelse på mötet den 10 december 2025?")
+    assert party.kind == "meeting" and party.citations[0].quote == "Dan-Ove Marcelind (KD)"
+    member = answerer.answer(
+        "Vilken kommun företrädde Marlene Jörhag (KD) vid mötet i samverkansrådet för skola den 12 februari 2021?"
+    )
+    assert member.confident and member.citations[0].quote == "Marlene Jörhag (KD)\tÖrebro kommun"
+    assert_verifiable(member, answerer)
 
 
 @pytest.mark.parametrize(

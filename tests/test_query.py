@@ -144,6 +144,8 @@ def test_people_named() -> None:
         ("Vad beslutade kommunstyrelsen?", Kind.DECISION),
         ("När började socialnämndens möte den 5 maj 2026?", Kind.MEETING),
         ("När började Eva Hessman som stadsdirektör?", Kind.FACT),  # a person began, not the meeting
+        ("Vem satt för KD i kommunstyrelsen på mötet den 10 december 2025?", Kind.MEETING),
+        ("Var facket representerat på barn- och utbildningsnämndens sammanträde i september?", Kind.MEETING),
         ("Vilken tid slutade sammanträdet?", Kind.MEETING),
         ("Vem fick justera paragrafen om arvoden på mötet?", Kind.MEETING),
         ("Träffades rådet fysiskt eller digitalt?", Kind.MEETING),

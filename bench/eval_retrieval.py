@@ -54,6 +54,8 @@ SETS = (
     "heldout6",
     "heldout7",
     "heldout8",
+    "heldout9",
+    "heldout10",
     "votes",
 )
 Key = tuple[str, str]

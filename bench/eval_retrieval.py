@@ -123,7 +123,7 @@ def main() -> None:
 
     rankers["ask (production)"] = ask
 
-    print(f"{'set':<9}{'ranker':<26}{'n':>4}{'R@1':>7}{'R@3':>7}{'R@5':>7}{'R@10':>7}{'MRR@10':>8}  not confident")
+    print(f"{'set':<10}{'ranker':<26}{'n':>4}{'R@1':>7}{'R@3':>7}{'R@5':>7}{'R@10':>7}{'MRR@10':>8}  not confident")
     final: dict[str, list[Row]] = {}
     for set_name, questions in sets.items():
         for name, ranker in rankers.items():
@@ -136,7 +136,7 @@ def main() -> None:
                 flags = f"  answerable {overall.not_confident:.3f}" + (
                     f", unanswerable {unanswerable.not_confident:.3f} (n={unanswerable.n})" if unanswerable else ""
                 )
-            print(f"{set_name:<9}{name:<26}{overall.n:>4}{cells(overall)}{flags}", flush=True)
+            print(f"{set_name:<10}{name:<26}{overall.n:>4}{cells(overall)}{flags}", flush=True)
     print("\nask per kind (answers.jsonl)")
     for row in final["answers"]:
         flag = f"{row.not_confident:>8.3f}"

@@ -39,6 +39,24 @@ _DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})(?:\s*:?e)?\s+({MONTH_NAMES})\s+((?
 _MONTH_YEAR = re.compile(rf"\b({MONTH_NAMES})\s+((?:19|20)\d\d)\b", re.IGNORECASE)
 DATE_PHRASE = re.compile("|".join(p.pattern for p in (_ISO_DATE, _DAY_MONTH_YEAR, _MONTH_YEAR)), re.IGNORECASE)
 """A meeting date as questions write it (a day, or a month of a year)."""
+MEETING_ORDER = re.compile(
+    r"\b(?P<order>första|sista|senaste)\s+(?:\w+\s+)?(?P<noun>sammanträde|möte)\w*"
+    r"(?:\s+(?:i\s+|under\s+|för\s+)?(?:år\s+)?(?P<year>(?:19|20)\d\d)\b)?",
+    re.IGNORECASE,
+)
+"""A meeting named by its place in time: "på sitt senaste möte", "kommunstyrelsens sista sammanträde 2025",
+"första mötet i år 2024" (`Searcher.facts` reads it as that meeting's date)."""
+
+
+def meeting_order(text: str) -> tuple[bool, str | None, tuple[int, int]] | None:
+    """(latest?, year or None, span) of a meeting the question names by its order ("sista sammanträdet 2025":
+    the last of 2025), or None."""
+    m = MEETING_ORDER.search(text)
+    if m is None:
+        return None
+    return m["order"].lower() != "första", m["year"], m.span()
+
+
 MEETING_CUE = re.compile(r"\b(?:sammanträde\w*|möte\w*|mötte\w*|träffades|sammanträdde|protokoll\w*)\b", re.IGNORECASE)
 """Words that make a month in the question the meeting's (“på sitt sammanträde i november 2023”), not the
 topic's (“delårsrapporten per augusti 2023”)."""

@@ -23,6 +23,7 @@ from app.query import (
     analyse,
     counted_words,
     decision_topic_words,
+    meeting_order,
     post_words,
     title_years,
     topic_years,
@@ -276,9 +277,30 @@ class Searcher:
         ]
 
     def facts(self, question: str) -> QuestionFacts:
-        """What the question names, read against this index's organisations, bodies, case numbers, people."""
+        """What the question names, read against this index's organisations, bodies, case numbers, people. A
+        meeting named by its order ("på sitt senaste möte", "sista sammanträdet 2025") is read as the date of
+        that meeting of the named body and organisation in this index."""
         tables = self.index.tables
-        return analyse(clean_query(question), tables.organisations, tables.bodies, self._case_prefixes, self._people)
+        text = clean_query(question)
+        facts = analyse(text, tables.organisations, tables.bodies, self._case_prefixes, self._people)
+        ordered = meeting_order(text)
+        if ordered is None or facts.dated:
+            return facts
+        latest, year, (start, end) = ordered
+        f = facts.filters
+        days = sorted(
+            p.date
+            for p in self.index.protocols
+            if p.date
+            and (not f.organisations or p.organisation in f.organisations)
+            and (not f.bodies or p.body in f.bodies)
+            and (year is None or p.date.startswith(year))
+        )
+        if not days:
+            return facts
+        dated = f"{text[:start]}sammanträdet {days[-1] if latest else days[0]}{text[end:]}"
+        read = analyse(dated, tables.organisations, tables.bodies, self._case_prefixes, self._people)
+        return replace(read, text=text)
 
     def prepare(self, question: str) -> Prepared:
         """Read and embed a question once, for any number of rankings of it."""

@@ -245,3 +245,16 @@ def test_k_larger_than_corpus(tmp_path: Path) -> None:
 )
 def test_the_matter_of_the_asked_year_is_ranked_first(asked: set[str], titles: list[str], moved: int | None) -> None:
     assert asked_year_title(asked, titles) == moved
+
+
+def test_a_meeting_named_by_its_order_is_read_as_its_date(searcher: Searcher) -> None:
+    latest = searcher.facts("Vad beslutade kommunstyrelsen i Göteborg på sitt senaste möte?")
+    assert (latest.filters.date_from, latest.filters.date_to) == ("2026-01-14", "2026-01-14")
+    assert latest.kind.value == "agenda" and latest.text.endswith("senaste möte?")
+    last_of_year = searcher.facts("Vem höll tacktal på kommunstyrelsens sista sammanträde 2025?")
+    assert last_of_year.filters.date_from == "2025-12-10" and last_of_year.meeting_dated
+    first = searcher.facts("Vad beslutade barn- och utbildningsnämnden i Lomma på sitt första sammanträde?")
+    assert first.filters.date_from == "2023-09-12"
+    # a date the question gives wins; an order with no such meeting changes nothing
+    assert searcher.facts("Vad hände på senaste mötet den 12 mars 2025?").filters.date_from == "2025-03-12"
+    assert searcher.facts("Vad beslutades på sista mötet 1999?").filters.date_from is None

@@ -481,3 +481,10 @@ def test_a_decision_question_follows_the_matter_to_its_final_decision(answerer: 
     assert steps == sorted(steps, reverse=True)
     assert [h.rank for h in answer.citations] == list(range(1, len(answer.citations) + 1))
     assert_verifiable(answer, answerer)
+
+
+def test_a_meeting_named_by_its_order_is_answered_with_its_paragraphs(answerer: Answerer) -> None:
+    answer = answerer.answer("Vad beslutade kommunstyrelsen i Göteborg på sitt senaste möte?")
+    assert answer.confident and answer.kind == "agenda"
+    assert {h.date for h in answer.citations} == {"2026-01-14"}
+    assert_verifiable(answer, answerer)

@@ -40,7 +40,7 @@ _MONTH_YEAR = re.compile(rf"\b({MONTH_NAMES})\s+((?:19|20)\d\d)\b", re.IGNORECAS
 DATE_PHRASE = re.compile("|".join(p.pattern for p in (_ISO_DATE, _DAY_MONTH_YEAR, _MONTH_YEAR)), re.IGNORECASE)
 """A meeting date as questions write it (a day, or a month of a year)."""
 MEETING_ORDER = re.compile(
-    r"\b(?P<order>första|sista|senaste)\s+(?:\w+\s+)?(?P<noun>sammanträde|möte)\w*"
+    r"\b(?P<order>första|sista|senaste)\s+(?:\w+\s+)?(?P<noun>sammanträde|möte)(?:t|n|na|ts)?\b"
     r"(?:\s+(?:i\s+|under\s+|för\s+)?(?:år\s+)?(?P<year>(?:19|20)\d\d)\b)?",
     re.IGNORECASE,
 )

@@ -12,6 +12,7 @@ from app.query import (
     decision_topic_words,
     find_bodies,
     find_organisations,
+    meeting_order,
     post_words,
     title_years,
     topic_years,
@@ -313,3 +314,11 @@ def test_the_years_a_question_asks_its_topic_for_and_a_title_names() -> None:
     assert title_years("Riksnorm 2023/24") == {"2023", "2024"}
     assert title_years("Redovisning av vad som genomförts under 2020") == set()  # when, not which
     assert title_years("Beslut 2024-12-11 i ärende SLK-2024-00816") == set()  # a date, a case number
+
+
+def test_a_meeting_named_by_its_order() -> None:
+    assert meeting_order("Vad beslutade nämnden på sitt senaste möte?") == (True, None, (30, 42))
+    assert meeting_order("Vem talade på sista sammanträdet 2025?")[:2] == (True, "2025")  # type: ignore[index]
+    assert meeting_order("Vem var ordförande på första mötet i år 2024?")[:2] == (False, "2024")  # type: ignore[index]
+    assert meeting_order("Vad står i senaste mötesanteckningen?") is None
+    assert meeting_order("Ska personalen få utbildning i första hjälpen?") is None

@@ -59,8 +59,8 @@ ACRONYM_SKIPPED = ("för", "och", "i", "av", "på", "med", "till", "om")
 """An acronym of at least 3 letters is found spelled out too ("MSB": "Myndigheten för samhällsskydd och
 beredskap"), the small words between its words skipped; two letters would spell out too much by chance."""
 NAME_PREFIX_MIN = 5
-"""A capitalised compound of a known name of at least 5 letters names that place's people or members, not a
-topic: `Lommabor`, `Skaraborgskommunerna`, `Göteborgsregionen`."""
+"""A known name of at least 5 letters counts as the start of a compound of it (`Lommabor`,
+`Skaraborgskommunerna`, `Göteborgsvarvet`; `_names_the_place` tells which name the place)."""
 _CAPITALISED = re.compile(r"(?<![\w-])[A-ZÅÄÖÉ][a-zåäöéü]+(?:-[A-ZÅÄÖÉa-zåäöéü]+)?")
 _ACRONYM = re.compile(r"(?<![\w-])[A-ZÅÄÖ]{2,6}(?![\w-])")
 _SESSION = re.compile(r"(?<![\w/])(?:19|20)\d\d/\d\d:\d+\b")
@@ -169,7 +169,8 @@ def _present(word: str, texts: Sequence[str], headers: Sequence[str]) -> bool:
 
 
 def signals(question: str, hits: Sequence[Hit], known: Iterable[str] = (), headers: Iterable[str] = ()) -> Signals:
-    """The specific words of the question and those the best hits (and their protocols' `headers`) lack."""
+    """The specific words of the question and those the best hits (and their protocols' `headers`) lack, and the
+    parties the question names that the best hits do not."""
     best = hits[:SPECIFIC_HITS]
     texts = [f"{h.title}\n{h.text}".lower() for h in best]
     known = tuple(known)
@@ -195,7 +196,7 @@ def signals(question: str, hits: Sequence[Hit], known: Iterable[str] = (), heade
 
 
 def _parties_absent(question: str, hits: Sequence[Hit]) -> tuple[str, ...]:
-    """Parties the question names in words ("Vänsterpartiets ledamot") that no best hit writes, by letter as a
+    """Parties the question names ("Vänsterpartiets ledamot", "för KD") that no best hit writes, by letter as a
     party ("(V)", "från S, V och MP") or by name."""
     absent = []
     texts = [f"{h.title}\n{h.text}" for h in hits]

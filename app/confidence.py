@@ -88,7 +88,7 @@ def name_prefixes(name_words: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted({w for w in name_words if len(w) >= NAME_PREFIX_MIN and w not in GENERIC_NAME_WORDS}))
 
 
-def _name_words(known: Iterable[str]) -> set[str]:
+def _known_words(known: Iterable[str]) -> set[str]:
     """The lower-cased words of known names, and their genitives' stems (`göteborgs` → `göteborg`)."""
     found = {w for name in known for w in words(name)}
     return found | {w[:-1] for w in found if w.endswith("s")}
@@ -117,7 +117,7 @@ def specific_words(question: str, known: Iterable[str] = ()) -> list[str]:
     the search prefers their paragraphs instead, so they are not asked of the hit; nor are the meeting's
     date and party names (protocols write "(M)" where a question writes "Moderaterna").
     """
-    skip = _name_words(known)
+    skip = _known_words(known)
     prefixes = name_prefixes(skip)
     question = DATE_PHRASE.sub(lambda m: " " * len(m.group(0)), question)
     found: list[tuple[int, str]] = []
@@ -175,7 +175,7 @@ def signals(question: str, hits: Sequence[Hit], known: Iterable[str] = (), heade
     texts = [f"{h.title}\n{h.text}".lower() for h in best]
     known = tuple(known)
     specific = specific_words(question, known)
-    prefixes = name_prefixes(_name_words(known))
+    prefixes = name_prefixes(_known_words(known))
     asked_years = topic_years(question)
     undated = [_DATED.sub(" ", t) for t in texts]
     # The best paragraph's title naming the matter's year(s) names the instance it is about: "Kvalitetsberättelse

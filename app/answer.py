@@ -382,6 +382,9 @@ class Answerer:
             asked = [(label, names) for label, names in asked if label != "justerare"]
         score = hits[0].score if hits else 0.0
         people = facts.people or tuple(named_participants(protocol, prepared.text))
+        # "Vilken kommun företrädde Marlene Jörhag (KD) …" asks about her, not every KD member present.
+        named = [(label, [n for n in names if any(p in n.lower() for p in people)]) for label, names in asked]
+        asked = [(label, names) for label, names in named if names] or asked
         head = header_hit(protocol, prepared.text, score, self.searcher.index.keyword.idf, asked, people)
         unlisted = [] if replacing else unlisted_roles(protocol, prepared.text)
         stated = self._stated(protocol, unlisted, prepared, head)

@@ -143,6 +143,7 @@ def test_questions_about_the_meeting_are_answered_from_its_header(answerer: Answ
         "Vilken kommun företrädde Marlene Jörhag (KD) vid mötet i samverkansrådet för skola den 12 februari 2021?"
     )
     assert member.confident and member.citations[0].quote == "Marlene Jörhag (KD)\tÖrebro kommun"
+    assert member.answer.startswith("beslutande: Marlene Jörhag (KD), Örebro kommun.")  # her, not every KD member
     assert_verifiable(member, answerer)
 
 

@@ -520,7 +520,7 @@ class Answerer:
             deciders = " eller ".join(b.lower() for b in facts.deciders)
             return f"Jag hittar {DECIDED_BY[facts.kind]} {deciders} i protokollen om {_topic_words(facts.text)}."
         if facts.kind not in ABOUT_A_MEETING and (unknown := self.searcher.unknown_topic_words(facts.text)):
-            return f"Jag hittar inget i protokollen om {unknown[0]}."
+            return f"Jag hittar inget i protokollen om {_as_written(facts.text, unknown[0])}."
         if facts.unknown_bodies:
             return f"Jag hittar inget protokoll från {', '.join(facts.unknown_bodies)} i arkivet."
         if facts.cases and not any(h.match == MATCH_CASE for h in hits):

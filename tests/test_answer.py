@@ -283,6 +283,8 @@ def test_when_and_how_long_a_meeting_was_is_quoted_from_its_header(
             "Jag hittar inget belopp i protokollen om »Vad kostar en plats",
         ),
         ("Vad har beslutats om snöröjning av cykelbanor?", "Jag hittar inget i protokollen om snöröjning. Närmast"),
+        # named as the question writes it
+        ("Vad har Göteborg beslutat om Gothia Towers?", "Jag hittar inget i protokollen om Gothia. Närmast"),
         # a count the best paragraph does not give (it has dates and list numbers); a counted thing none mentions
         (
             "Hur många medborgarvittnen har Göteborgs Stad i dag, innan verksamheten avvecklas?",

@@ -102,7 +102,7 @@ meeting question asks about, where the header does not, with "role"."""
 EXACT_MATCHES = frozenset({MATCH_CASE, MATCH_NUMBER})
 """Paragraphs the question names exactly: nothing is ranked before them."""
 YEAR_HITS = 3
-"""How far down a paragraph whose title names the asked year is moved up from (`Searcher._asked_year_first`).
+"""How far down a paragraph whose title names the asked year is moved up from (`_asked_year_first`).
 On the twelve question sets (803 questions) the paragraph asked for stood 2nd in all three such questions where
 the best one's title named another year ("Budget 2026 för kommunstyrelsen" for the budget for 2025)."""
 
@@ -133,6 +133,19 @@ def asked_year_title(asked: set[str], titles: Sequence[str]) -> int | None:
     topic = _title_words(titles[0])
     same_matter = [2 * len(topic & _title_words(title)) >= len(topic) for title in titles]
     return next((i for i, years in enumerate(titled) if years & asked and same_matter[i]), None)
+
+
+def _asked_year_first(question: str, hits: list[Hit]) -> list[Hit]:
+    """The hits with the one `asked_year_title` picks among the best YEAR_HITS moved first (titles as the hits
+    already carry them); paragraphs named exactly stay first."""
+    asked = topic_years(question)
+    if not asked or len(hits) < 2 or hits[0].match in EXACT_MATCHES:
+        return hits
+    moved = asked_year_title(asked, [h.title for h in hits[:YEAR_HITS]])
+    if moved is None:
+        return hits
+    order = [hits[moved], *hits[:moved], *hits[moved + 1 :]]
+    return [replace(h, rank=rank) for rank, h in enumerate(order, start=1)]
 
 
 def _title_words(title: str) -> set[str]:
@@ -324,12 +337,13 @@ class Searcher:
         ranked = self.ranked(question, k, filters)
         terms = analyze_query(question.text)
         answer = answer_pattern(question.text)
-        return [
+        found = [
             self._hit(rank, int(pid), float(score), terms, int(window), answer, match)
             for rank, (pid, score, window, match) in enumerate(
                 zip(ranked.paragraphs, ranked.scores, ranked.best_window, ranked.match), start=1
             )
         ]
+        return _asked_year_first(question.text, found)
 
     def rank(
         self, query: str, k: int = 10, filters: Filters | None = None, use_facts: bool = True
@@ -369,21 +383,7 @@ class Searcher:
             groups.append(self._rank(question, k, allowed, boost=(preferred, self.meeting_boost)))
         if sum(g.paragraphs.size for g in groups) < k:
             groups.append(self._rank(question, k, allowed))
-        return self._asked_year_first(question, _merge(groups, k))
-
-    def _asked_year_first(self, question: Prepared, ranked: Ranked) -> Ranked:
-        """`ranked` with the paragraph `asked_year_title` picks among the best YEAR_HITS moved first; paragraphs
-        named exactly stay first."""
-        asked = topic_years(question.text)
-        if not asked or ranked.paragraphs.size < 2 or ranked.match[0] in EXACT_MATCHES:
-            return ranked
-        titles = [self.index.paragraphs.get(int(pid)).title for pid in ranked.paragraphs[:YEAR_HITS].tolist()]
-        moved = asked_year_title(asked, titles)
-        if moved is None:
-            return ranked
-        order = np.r_[moved, np.delete(np.arange(ranked.paragraphs.size), moved)]
-        match = tuple(ranked.match[i] for i in order.tolist())
-        return Ranked(ranked.paragraphs[order], ranked.scores[order], ranked.best_window[order], match)
+        return _merge(groups, k)
 
     @staticmethod
     def _strict(facts: QuestionFacts) -> bool:

@@ -245,6 +245,7 @@ class Searcher:
         self._case_prefixes = index.identifiers.prefixes
         self._people = frozenset(index.identifiers.people)
         self._name_stems = frozenset(analyze_query(" ".join((*tables.bodies, *tables.organisations))))
+        self._organisation_paragraphs = np.bincount(tables.paragraph_organisation, minlength=len(tables.organisations))
         self._name_prefixes = name_prefixes(w.removesuffix("s") for o in tables.organisations for w in words(o))
 
     def paragraphs_allowed(self, filters: Filters | None) -> int:
@@ -259,7 +260,7 @@ class Searcher:
         not asked (ELSEWHERE_PARAGRAPHS_MIN)."""
         tables = self.index.tables
         wanted = np.flatnonzero(np.isin(np.asarray(tables.organisations), organisations))
-        if np.isin(tables.paragraph_organisation, wanted).sum() < ELSEWHERE_PARAGRAPHS_MIN:
+        if self._organisation_paragraphs[wanted].sum() < ELSEWHERE_PARAGRAPHS_MIN:
             return []
         found = []
         for term in dict.fromkeys(analyze_query(question)):

@@ -28,7 +28,15 @@ from app.cite import (
     WHEN_QUESTION,
     Finder,
 )
-from app.query import BODY_ABBREVIATIONS, DATE_PHRASE, GENERIC_NAME_WORDS, PARTY_NAMES, title_years, topic_years
+from app.query import (
+    BODY_ABBREVIATIONS,
+    DATE_PHRASE,
+    GENERIC_NAME_WORDS,
+    PARTY_NAMES,
+    party_names,
+    title_years,
+    topic_years,
+)
 from indexer.index.keyword import QUESTION_WORDS, stem, words
 
 if TYPE_CHECKING:
@@ -51,7 +59,6 @@ PLACE_WORDS = re.compile(r"bo(?:r|rna|rnas)?|(?:trakt|område|region|län|kommun
 letters and is no word for the place, its area or its people: "Göteborgsvarvet", "Göteborgsförslaget" (found by
 either the whole word or `varvet`, `förslaget`), not "Lommabor", "Örebrotrakten", "Skaraborgskommunerna". On
 the twelve question sets this caught "Hur mycket bidrar Göteborgs Stad till Göteborgsvarvet?" and flagged none."""
-_PARTY_NAME = re.compile(r"\b(?:" + "|".join(PARTY_NAMES) + r")\w*", re.IGNORECASE)
 _PARTY_LETTER = re.compile(r"(?<![\w-])(?:SD|KD|MP)(?![\w-])|(?<=\()[SMVCLD](?=\))")
 """A party's letters in a question: "för KD", "(M)" (a single letter only in brackets: "zon A" is no party)."""
 ACRONYM_SPELLED_MIN = 3
@@ -200,11 +207,10 @@ def _parties_absent(question: str, hits: Sequence[Hit]) -> tuple[str, ...]:
     party ("(V)", "från S, V och MP") or by name."""
     absent = []
     texts = [f"{h.title}\n{h.text}" for h in hits]
-    for m in _PARTY_NAME.finditer(question):
-        stem = next(p for p in PARTY_NAMES if m.group(0).lower().startswith(p))
-        written = re.compile(rf"(?<![\w-]){PARTY_NAMES[stem]}(?![\w-])|(?i:\b{stem})")
+    for word, name in party_names(question):
+        written = re.compile(rf"(?<![\w-]){PARTY_NAMES[name]}(?![\w-])|(?i:\b{name})")
         if not any(written.search(t) for t in texts):
-            absent.append(m.group(0))
+            absent.append(word)
     for m in _PARTY_LETTER.finditer(question):
         letter = m.group(0)
         if not any(re.search(rf"(?<![\w-]){letter}(?![\w-])", t) for t in texts):

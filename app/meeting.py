@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from app.cite import QUOTE_MAX_CHARS, answer_pattern, best_quote_span, cite_protocol
 from app.parts import Part, Span
-from app.query import PARTY_NAMES
+from app.query import PARTY_NAMES, party_names
 from indexer.index.keyword import analyze_query, analyze_tokens
 from indexer.models import HEADER, Hit, Protocol, Role
 from indexer.parse.header import MONTH_NAMES
@@ -216,8 +216,7 @@ def asked_parties(protocol: Protocol, question: str) -> frozenset[str]:
     participants carry."""
     held = {m[1] for p in protocol.participants for m in _PARTY_MARK.finditer(p.name)}
     named = {w for w in re.findall(r"\b[A-ZÅÄÖ]{1,3}\b", question) if w in held}
-    lowered = question.lower()
-    named |= {letter for name, letter in PARTY_NAMES.items() if re.search(rf"\b{name}", lowered)}
+    named |= {PARTY_NAMES[name] for _, name in party_names(question)}
     return frozenset(named & held)
 
 

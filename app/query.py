@@ -132,6 +132,18 @@ PARTY_NAMES: dict[str, str] = {
     "demokraterna": "D",
 }
 """Party names as questions write them, by the letters protocols write after a name: `Axel Josefson (M)`."""
+_PARTY_NAME = re.compile(r"\b(?:" + "|".join(PARTY_NAMES) + r")\w*", re.IGNORECASE)
+
+
+def party_names(text: str) -> list[tuple[str, str]]:
+    """(word as written, its PARTY_NAMES key) for each party the text names in words: "Vänsterpartiets" →
+    `vänsterpart` (letter V)."""
+    found = []
+    for m in _PARTY_NAME.finditer(text):
+        lowered = m.group(0).lower()
+        found.append((m.group(0), next(name for name in PARTY_NAMES if lowered.startswith(name))))
+    return found
+
 
 BODY_ABBREVIATIONS = {
     "ks": "kommunstyrelsen",

@@ -184,22 +184,29 @@ def signals(question: str, hits: Sequence[Hit], known: Iterable[str] = (), heade
     specific = specific_words(question, known)
     prefixes = name_prefixes(_known_words(known))
     asked_years = topic_years(question)
-    undated = [_DATED.sub(" ", t) for t in texts]
-    # The best paragraph's title naming the matter's year(s) names the instance it is about: "Kvalitetsberättelse
-    # 2025" does not answer a question about the one for 2024, whatever other years its text holds. A year
-    # something happens "under" is no matter's year (a yrkande "inför budget 2026" is made during 2025).
-    titled = title_years(best[0].title) if best else set()
-    matter_years = topic_years(question, during=False)
-    uncovered = tuple(
-        w
-        for w in specific
-        if not (
-            (any(w in t for t in undated) and (not titled or w in titled or w not in matter_years))
-            if w in asked_years
-            else _present(w, texts, tuple(headers)) or _present(_place_rest(w.lower(), prefixes) or w, texts, ())
-        )
-    )
+    headers = tuple(headers)
+
+    def found(word: str) -> bool:
+        if word in asked_years:
+            return _year_found(word, question, best, texts)
+        rest = _place_rest(word.lower(), prefixes)
+        return _present(word, texts, headers) or bool(rest and _present(rest, texts, ()))
+
+    uncovered = tuple(w for w in specific if not found(w))
     return Signals(tuple(specific), uncovered + _parties_absent(question, best), hits[0].score if hits else 0.0)
+
+
+def _year_found(year: str, question: str, best: Sequence[Hit], texts: Sequence[str]) -> bool:
+    """Whether the best hits hold the year the question asks its topic for, outside dates and case numbers.
+
+    The best paragraph's title naming the matter's year(s) names the instance it is about: "Kvalitetsberättelse
+    2025" does not answer a question about the one for 2024, whatever other years its text holds. A year
+    something happens "under" is no matter's year (a yrkande "inför budget 2026" is made during 2025).
+    """
+    if not any(year in _DATED.sub(" ", t) for t in texts):
+        return False
+    titled = title_years(best[0].title) if best else set()
+    return not titled or year in titled or year not in topic_years(question, during=False)
 
 
 def _parties_absent(question: str, hits: Sequence[Hit]) -> tuple[str, ...]:

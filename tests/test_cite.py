@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -95,27 +96,28 @@ def test_answer_kind_prefers_the_sentence_with_the_amount() -> None:
     assert "Kaffe" not in quote and "108 miljoner" in quote
 
 
-def test_a_count_is_quoted_from_the_sentence_that_counts_not_from_dates() -> None:
-    text = (
-        "§ 66 Miljö för lärande och utveckling\n\nHandlingar\n"
-        "- Rapport: vårdnadshavare svarade på förskoleenkäten, daterad 2023-07-27\n\n"
-        "Ärendet\nI enkäten som genomfördes i maj deltog 918 vårdnadshavare.\n"
-    )
-    question = "Hur många vårdnadshavare svarade på förskoleenkäten?"
+@pytest.mark.parametrize(
+    ("text", "question", "quoted"),
+    [
+        (  # a count, not the dates of the documents list
+            "§ 66 Miljö för lärande och utveckling\n\nHandlingar\n"
+            "- Rapport: vårdnadshavare svarade på förskoleenkäten, daterad 2023-07-27\n\n"
+            "Ärendet\nI enkäten som genomfördes i maj deltog 918 vårdnadshavare.\n",
+            "Hur många vårdnadshavare svarade på förskoleenkäten?",
+            "I enkäten som genomfördes i maj deltog 918 vårdnadshavare.",
+        ),
+        (  # a reason
+            "§ 72 Paus i intaget av förskoleklasser\n\nÄrendet\nRektorerna har under flera år startat "
+            "förskoleklasser på skolorna. Barnkullarna minskar och skolorna behöver därför samla förskoleklasserna "
+            "på färre skolor.\n",
+            "Varför pausas intaget av förskoleklasser på skolorna?",
+            "Barnkullarna minskar och skolorna behöver därför samla förskoleklasserna på färre skolor.",
+        ),
+    ],
+)
+def test_the_quote_is_the_sentence_giving_what_is_asked(text: str, question: str, quoted: str) -> None:
     answer = answer_pattern(question)
-    quote = best_quote(text, _norm(question.split()), _norm, {}.get, skip=text.find("\n"), answer=answer)
-    assert quote == "I enkäten som genomfördes i maj deltog 918 vårdnadshavare."
-
-
-def test_a_why_question_is_quoted_from_the_sentence_giving_a_reason() -> None:
-    text = (
-        "§ 72 Paus i intaget av förskoleklasser\n\nÄrendet\nRektorerna har under flera år startat förskoleklasser "
-        "på skolorna. Barnkullarna minskar och skolorna behöver därför samla förskoleklasserna på färre skolor.\n"
-    )
-    question = "Varför pausas intaget av förskoleklasser på skolorna?"
-    answer = answer_pattern(question)
-    quote = best_quote(text, _norm(question.split()), _norm, {}.get, skip=text.find("\n"), answer=answer)
-    assert quote == "Barnkullarna minskar och skolorna behöver därför samla förskoleklasserna på färre skolor."
+    assert best_quote(text, _norm(question.split()), _norm, {}.get, skip=text.find("\n"), answer=answer) == quoted
 
 
 def test_answer_patterns() -> None:

@@ -197,9 +197,7 @@ A_REASON = re.compile(
 ANSWER_KINDS: tuple[tuple[re.Pattern[str], Finder], ...] = (
     # (what the question asks, what a sentence that answers it contains)
     (
-        re.compile(
-            r"^\W*(vad kostar|hur mycket (kostar|pengar)|vilket belopp)|\b(kostar|kostnad\w*|avgift\w*|pris)\b", re.I
-        ),
+        re.compile(r"^\W*(vad kostar|hur mycket (kostar|pengar)|vilket belopp)|\b(kosta\w*|avgift\w*|pris)\b", re.I),
         AMOUNT,
     ),
     (SHARE_QUESTION, SHARE),

@@ -226,7 +226,7 @@ def _parties_absent(question: str, hits: Sequence[Hit]) -> tuple[str, ...]:
 
 
 MONEY_QUESTION = re.compile(
-    r"\bvad (?:kostar|kostade)\b|\bvad\b[^?]{0,60}\bkosta\b|\bvilket (?:grund|månads)?arvode\b"
+    r"\bvad (?:kostar|kostade)\b|\bvad\b[^?]{0,100}\bkosta\b|\bvilket (?:grund|månads)?arvode\b"
     r"|\bvilket belopp\b|\b(?:till|för) vilket pris\b"
     r"|\bhur mycket (?:fick|får|kostade|kostar|tjänar|betalade|satsa\w*|investera\w*|budgetera\w*|bidra\w*)\b"
     r"|\bhur mycket\b[^?]{0,50}\b(?:kosta\w*|betala\w*|kronor|pengar|spara\w*|statsbidrag|bidrag|ersättning|tjäna\w*"
@@ -257,7 +257,9 @@ give it (c13's fee is "det belopp som gäller för förrättning upp till fyra t
 than the gold); a count that counts (not a date or label) 5 more. On the ten sets (703 questions) a value for
 "Hur mycket/stor/lång …" and a time for "När/Vilket år/Under vilken period …" caught 4 more ("Hur mycket höjs
 bygglovstaxan …", "När öppnar kommunen en ny hundrastgård …") and marked 2 answerable ones whose quote gives no
-time or length (h4-13, d15). docs/answers.md has the figures per rule."""
+time or length (h4-13, d15). "Vad … kosta" reaches 100 characters: "Vad kommer det nya äldreboendet vid Doktor Allards
+Gata i Guldheden att kosta att bygga?" (60 missed two such in heldout11 and 12, and no answerable question changed).
+docs/answers.md has the figures per rule."""
 
 
 def missing_answer(question: str, quoted: str) -> str | None:

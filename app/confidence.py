@@ -20,6 +20,7 @@ from app.cite import (
     AMOUNT,
     COUNT,
     COUNT_QUESTION,
+    NO_TIME,
     PERSON_NAME,
     QUANTITY,
     QUANTITY_QUESTION,
@@ -270,6 +271,8 @@ def missing_answer(question: str, quoted: str) -> str | None:
             if gives is PERSON_NAME:  # the person asked about is no answer to who succeeded them
                 for name in PERSON_NAME.findall(question):
                     quoted = quoted.replace(name, " ")
+            if gives is A_TIME:
+                quoted = NO_TIME.sub(" ", quoted)
             return None if gives.search(quoted) else what
     return None
 

@@ -178,6 +178,10 @@ def test_a_title_naming_another_year_does_not_answer_for_the_asked_one() -> None
         ("Under vilken period gäller uppdraget?", "Uppdraget gäller i tre år.", None),
         ("Under vilken period var hon ordförande?", "Ordförande Anna Berg (M) yrkar avslag.", "ingen tidpunkt"),
         ("När beslutade nämnden?", "Nämnden beslutade den 12 mars om avtalet.", None),
+        # a price level's or a case number's year tells no time
+        ("När ska skolan stå klar?", "Budget 509 miljoner kronor (2024 års prisnivå).", "ingen tidpunkt"),
+        ("När ska skolan stå klar?", "Ärendet SLK-2024-01205 återremitteras.", "ingen tidpunkt"),
+        ("När ska skolan stå klar?", "Skolan står klar 2027 (2024 års prisnivå).", None),
         # numbers that count nothing: dates, years, labels, a list's numbering, a sum of money
         ("Hur många anmälningar gjordes?", "Tjänsteskrivelse 2023-09-01 - Rapport: Kränkningar VT 2023", "inget antal"),
         ("Hur många elever går på skolan?", "Skolan har elever i årskurs 6 till och med årskurs 9.", "inget antal"),
@@ -195,6 +199,7 @@ def test_a_title_naming_another_year_does_not_answer_for_the_asked_one() -> None
         ("Hur stor andel nådde godkänt?", "Av eleverna nådde 87 procent godkänt i alla ämnen.", None),
         ("Vilken ränta betalar staden på sina lån?", "Staden lånar 10 mnkr under 2024.", "ingen andel"),
         ("Vad beräknas kamratkortet kosta per år?", "Kostnaden behöver analyseras vidare.", "inget belopp"),
+        ("Vad kommer den nya familjerätten med Burlöv och Staffanstorp att kosta?", "En enhet skapas.", "inget belopp"),
         ("Hur mycket satsar staden på gatubelysning?", "Staden byter armaturer under året.", "inget belopp"),
         ("För vilket pris sålde staden fastigheten?", "Försäljningen av fastigheten godkänns.", "inget belopp"),
         ("Hur mycket bidrar staden till loppet?", "Staden bidrar med 2 miljoner kronor.", None),

@@ -56,6 +56,8 @@ SETS = (
     "heldout8",
     "heldout9",
     "heldout10",
+    "heldout11",
+    "heldout12",
     "votes",
 )
 Key = tuple[str, str]

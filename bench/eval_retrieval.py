@@ -58,6 +58,7 @@ SETS = (
     "heldout10",
     "heldout11",
     "heldout12",
+    "heldout13",
     "votes",
 )
 Key = tuple[str, str]

@@ -184,7 +184,7 @@ NO_TIME = re.compile(
     r"|\b[A-ZÅÄÖ]{2,}[-/ ](?:19|20)\d\d[-/:.]\d+"
 )
 """Years that tell no time: a price level ("509 miljoner kronor (2024 års prisnivå)") and a case number
-(`SLK-2024-01205`, `BUN/2023:196`). On the sixteen question sets (1,013 questions) leaving them out caught two
+(`SLK-2024-01205`, `BUN/2023:196`). On the 18 question sets (1,025 questions) leaving them out caught two
 unanswerable questions asking when a building stands ready (a200, h11-16), whose quotes gave only the budget's
 price level, and flagged no answerable one."""
 

@@ -391,7 +391,7 @@ class Searcher:
         """A named meeting date puts that meeting's paragraphs first; a body, organisation or person alone, or
         a date of something else, only lifts theirs (“kommunstyrelsens ordförande” may ask about a fullmäktige
         decision; “extra tillägg … i december 2024” was proposed in November, a political secretary
-        “förordnades … från januari 2025” in December). On the 17 question sets (1,001 questions) lifting
+        “förordnades … från januari 2025” in December). On the 18 question sets (1,025 questions) lifting
         instead of putting first the paragraphs of a date that is not the meeting's moved two gold paragraphs
         into the top 10 (h4-10, h12-31) and no other."""
         return facts.meeting_dated

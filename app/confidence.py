@@ -11,7 +11,7 @@ gives the sum, count or name the question asks for (`missing_answer`). docs/answ
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -263,17 +263,28 @@ Gata i Guldheden att kosta att bygga?" (60 missed two such in heldout11 and 12, 
 docs/answers.md has the figures per rule."""
 
 
+def _without_asked_names(question: str, quoted: str) -> str:
+    """The person asked about is no answer to who succeeded them."""
+    for name in PERSON_NAME.findall(question):
+        quoted = quoted.replace(name, " ")
+    return quoted
+
+
+NOT_AN_ANSWER: dict[Finder, Callable[[str, str], str]] = {
+    PERSON_NAME: _without_asked_names,
+    A_TIME: lambda _question, quoted: NO_TIME.sub(" ", quoted),
+}
+"""What of the quoted text does not count as what is asked for (the question, the quoted text → what remains)."""
+
+
 def missing_answer(question: str, quoted: str) -> str | None:
     """What the question asks for, as the answer says it lacks it ("inget belopp", "ingen andel", "inget namn"),
     when the answer's quoted text does not give it."""
     for what, asks, gives in ASKED_FOR:
         if asks.search(question):
-            if gives is PERSON_NAME:  # the person asked about is no answer to who succeeded them
-                for name in PERSON_NAME.findall(question):
-                    quoted = quoted.replace(name, " ")
-            if gives is A_TIME:
-                quoted = NO_TIME.sub(" ", quoted)
-            return None if gives.search(quoted) else what
+            leave_out = NOT_AN_ANSWER.get(gives)
+            remaining = leave_out(question, quoted) if leave_out else quoted
+            return None if gives.search(remaining) else what
     return None
 
 

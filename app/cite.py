@@ -191,9 +191,8 @@ price level, and flagged no answerable one."""
 WHY_QUESTION = re.compile(
     r"^\W*(?:varför|av vilken anledning|av vilka skäl|vad (?:är|var) (?:skälet|anledningen|orsaken))\b", re.IGNORECASE
 )
-"""Why: its quote is steered to a sentence giving a reason (`A_REASON`). An answer without one is not marked not
-confident: on the twelve question sets that caught 3 unanswerable questions and flagged 4 answerable ones whose
-reason stands without such a word ("Resultatet kommer enbart bli mer administration")."""
+"""Why: a fact question (not the decision's, `app/query.py`) whose quote is steered to a sentence giving a reason
+(`A_REASON`); an answer without one does not answer it (`ASKED_FOR` in app/confidence.py)."""
 A_REASON = re.compile(
     r"\b(?:eftersom|därför|då (?:det|de|den|man|nämnden|kommunen|staden)|på grund av|pga|med anledning av"
     r"|mot bakgrund av|för att|i syfte|syftet|skäl\w*|anledning\w*|orsak\w*|motiver\w*|bakgrund\w*|med hänsyn till"

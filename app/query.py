@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from app.cite import COUNT_QUESTION, HOW
+from app.cite import COUNT_QUESTION, HOW, WHY_QUESTION
 from app.places import find_places, organisation_places, place_key
 from indexer.index.identifiers import CASE_CUES, CASE_IN_QUESTION, CASE_WITHOUT_PREFIX, CaseRef, case_refs
 from indexer.index.keyword import QUESTION_WORDS, stopwords, words
@@ -97,8 +97,10 @@ KIND_PATTERNS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
         ),
     ),
     (
-        Kind.FACT,  # "Hur många ledamöter ska utskotten ha enligt kammarens beslut?" asks the number, not the decision
-        re.compile(rf"{HOW}(?:många|mycket|stor|stort|stora|hög|högt|höga)\b", re.IGNORECASE),
+        # "Hur många ledamöter ska utskotten ha enligt kammarens beslut?" asks the number, not the decision; "Varför
+        # ställde sig M utanför beslutet …?" the reason, which a protokollsanteckning gives, not the Beslut text
+        Kind.FACT,
+        re.compile(rf"{HOW}(?:många|mycket|stor|stort|stora|hög|högt|höga)\b|{WHY_QUESTION.pattern}", re.IGNORECASE),
     ),
     (
         Kind.TOPIC,

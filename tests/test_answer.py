@@ -14,7 +14,7 @@ from indexer.models import HEADER
 from tests.conftest import ROOT
 
 FIXED_SENTENCES = re.compile(
-    r"Jag hittar (?:inget(?: belopp| antal| värde| namn| beslut av .*?)?"
+    r"Jag hittar (?:inget(?: belopp| antal| värde| namn| skäl| beslut av .*?)?"
     r"|ingen (?:andel|tidpunkt|reservation|omröstning(?: i .*?)?))"
     r" i protokollen (?:från .*? )?om"
     r" .*?\."

@@ -203,6 +203,10 @@ def test_a_title_naming_another_year_does_not_answer_for_the_asked_one() -> None
         ("Hur mycket satsar staden på gatubelysning?", "Staden byter armaturer under året.", "inget belopp"),
         ("För vilket pris sålde staden fastigheten?", "Försäljningen av fastigheten godkänns.", "inget belopp"),
         ("Hur mycket bidrar staden till loppet?", "Staden bidrar med 2 miljoner kronor.", None),
+        # a reason
+        ("Varför bordlades motionen?", "Ärendet bordläggs till nästa sammanträde.", "inget skäl"),
+        ("Varför avstod M?", "För att säkerställa att resurserna används effektivt behöver vi prioritera.", None),
+        ("Varför pausas intaget?", "Intaget pausas eftersom elevunderlaget är för litet.", None),
     ],
 )
 def test_an_answer_must_give_what_is_asked_for(question: str, quoted: str, missing: str | None) -> None:

@@ -172,6 +172,10 @@ def test_people_named() -> None:
         ("Vem är politisk sekreterare för MP?", Kind.FACT),
         # a count asked of a decision asks the count
         ("Hur många ledamöter ska utskotten ha enligt kammarens beslut?", Kind.FACT),
+        # and a reason asked of a decision asks the reason
+        ("Varför ställde sig Moderaterna utanför beslutet om studien?", Kind.FACT),
+        ("Av vilken anledning avslogs motionen?", Kind.FACT),
+        ("Varför reserverade sig SD mot beslutet?", Kind.RESERVATION),
         ("Vem lämnade en reservation mot beslutet om familjerätten?", Kind.RESERVATION),
     ],
 )

@@ -465,6 +465,15 @@ TOPIC_WORD_MIN = 5
 POST = re.compile(r"^\W*vem\s+(?:är|var|blir|blev|ska bli)\s+(?P<post>[^?]*)", re.IGNORECASE)
 """Who holds a post: "Vem är kommundirektör i Lomma?" asks for the kommundirektör (its first word of at least 5
 letters)."""
+SPEAKER = re.compile(
+    r"^\W*vad\s+(?:har|hade)\s+(?P<speaker>(?:[\w-]+\s+){1,3}?)(?:sagt|föreslagit|rapporterat|framfört|tyckt|ansett"
+    r"|anfört|svarat|meddelat|informerat)\b",
+    re.IGNORECASE,
+)
+"""Who a "Vad har X sagt/föreslagit/rapporterat …" question asks about: "Vad har stadens klimatstrateg föreslagit …"
+asks what the klimatstrateg proposed (the last of its words of at least 5 letters, after an owner like "stadens")."""
+SPEAKER_WORDS = 3
+"""At most 3 words stand between "Vad har" and the verb ("Göteborgs Stads klimatstrateg")."""
 COUNTED = re.compile(rf"{COUNT_QUESTION.pattern}\s+(?P<counted>[^?]*)", re.IGNORECASE)
 """What a question counts: "Hur många feriejobb erbjuds ungdomar i sommar?" counts feriejobb (its first word of at
 least 5 letters)."""
@@ -489,6 +498,12 @@ _PAST_TENSE = re.compile(r"(?:de|te|tog|kom|fick|gick|blev)$")
 def post_words(text: str) -> tuple[str, ...]:
     """The word naming the post a "Vem är/var/blir …" question asks who holds, or ()."""
     return _first_word(POST.search(text), "post", within=1)
+
+
+def speaker_words(text: str) -> tuple[str, ...]:
+    """The word naming who a "Vad har … sagt/föreslagit …" question asks about, or ()."""
+    m = SPEAKER.search(text)
+    return _topic_head(m["speaker"], SPEAKER_WORDS)[-1:] if m else ()
 
 
 def counted_words(text: str) -> tuple[str, ...]:

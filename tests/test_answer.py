@@ -292,6 +292,7 @@ def test_when_and_how_long_a_meeting_was_is_quoted_from_its_header(
         ),
         ("Hur många feriejobb erbjuds ungdomar i sommar?", "Jag hittar inget i protokollen om feriejobb. Närmast"),
         ("Vem är kommundirektör i Lomma?", "Jag hittar inget i protokollen om kommundirektör. Närmast"),
+        ("Vad har stadsarkitekten sagt om Backaplan?", "Jag hittar inget i protokollen om stadsarkitekten. Närmast"),
         ("Vad tycker Moderaterna om trängselskatten?", "Jag hittar inget i protokollen om trängselskatten. Närmast"),
         # fullmäktige's decision is not in the archive, only kommunstyrelsen's proposal to it
         (

@@ -14,6 +14,7 @@ from app.query import (
     find_organisations,
     meeting_order,
     post_words,
+    speaker_words,
     title_years,
     topic_years,
 )
@@ -286,6 +287,14 @@ def test_the_post_a_who_question_asks_about() -> None:
     assert post_words("Vem blir enhetschef för familjerätten?") == ("enhetschef",)
     assert post_words("Vem är det som leder arbetet?") == ()
     assert post_words("Vem fick kulturpriset?") == ()
+
+
+def test_who_a_question_asks_said_or_proposed_something() -> None:
+    assert speaker_words("Vad har stadens klimatstrateg föreslagit för att nå klimatmålen?") == ("klimatstrateg",)
+    assert speaker_words("Vad har Göteborgs barnombudsman rapporterat om barns rättigheter?") == ("barnombudsman",)
+    assert speaker_words("Vad har stadsarkitekten sagt om Backaplan?") == ("stadsarkitekten",)
+    assert speaker_words("Vad har beslutats om snöröjning?") == ()  # no one said it
+    assert speaker_words("Vad sa kommunstyrelsen om budgeten?") == ()
 
 
 def test_the_body_named_as_the_one_that_decided() -> None:

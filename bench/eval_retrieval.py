@@ -59,6 +59,7 @@ SETS = (
     "heldout11",
     "heldout12",
     "heldout13",
+    "heldout14",
     "votes",
 )
 Key = tuple[str, str]

@@ -162,6 +162,7 @@ def test_a_title_naming_another_year_does_not_answer_for_the_asked_one() -> None
         ("Hur många sökande hade gymnasieantagningen?", "Arbetet med antagningen har fungerat väl.", "inget antal"),
         ("Vem blir enhetschef för familjerätten?", "En ny enhet skapas med en egen enhetschef.", "inget namn"),
         ("Vem blir enhetschef för familjerätten?", "Anna Berg blir enhetschef.", None),
+        ("Vem är rektor för Karstorpskolan?", "Att Karstorpskolan blir namnet på Karstorpskolan Norra.", "inget namn"),
         ("Vem fick kulturpriset 2026?", "Kulturpriset tilldelas Lomma kammarkör.", None),  # not only people win
         ("Vem efterträdde Anna Berg som ordförande?", "Anna Berg (M) leder mötet.", "inget namn"),  # asked, not answer
         ("Vem efterträdde Anna Berg som ordförande?", "Nils Ek efterträder Anna Berg.", None),

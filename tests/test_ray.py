@@ -15,6 +15,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -185,8 +186,12 @@ def test_whole_corpus_on_a_local_ray_runtime_matches_the_local_build(
 
 
 @pytest.fixture(scope="module")
-def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """Two Ray nodes of one CPU each on 127.0.0.1, with their own temp folder and a fresh token."""
+def cluster() -> Iterator[Any]:
+    """Two Ray nodes of one CPU each on 127.0.0.1, with their own temp folder and a fresh token.
+
+    The folder is a short one right under the system temp folder, not pytest's: Ray puts its sockets there, and
+    a Unix socket's path may not exceed 107 bytes (`/tmp/pytest-of-root/pytest-599/popen-gw0/ray0/session_…/
+    sockets/plasma_store.1` did, under `pytest -n 2`)."""
     if not HAS_RAY:
         pytest.skip("the ray extra is not installed")
     patch = pytest.MonkeyPatch()
@@ -197,9 +202,9 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     patch.setenv("RAY_USAGE_STATS_ENABLED", "0")
     from ray.cluster_utils import Cluster
 
-    temp = tmp_path_factory.mktemp("ray")
+    temp = tempfile.mkdtemp(prefix="ray-")
     nodes = {"num_cpus": 1, "object_store_memory": 100 * 1024 * 1024}
-    cluster = Cluster(initialize_head=True, head_node_args={**nodes, "include_dashboard": False, "temp_dir": str(temp)})
+    cluster = Cluster(initialize_head=True, head_node_args={**nodes, "include_dashboard": False, "temp_dir": temp})
     try:
         cluster.add_node(**nodes)
         cluster.wait_for_nodes()
@@ -207,6 +212,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     finally:
         cluster.shutdown()
         patch.undo()
+        shutil.rmtree(temp, ignore_errors=True)
 
 
 def listening_beyond_loopback(pids: set[int]) -> list[str]:

@@ -60,6 +60,7 @@ SETS = (
     "heldout12",
     "heldout13",
     "heldout14",
+    "heldout15",
     "votes",
 )
 Key = tuple[str, str]

@@ -465,15 +465,15 @@ TOPIC_WORD_MIN = 5
 POST = re.compile(r"^\W*vem\s+(?:är|var|blir|blev|ska bli)\s+(?P<post>[^?]*)", re.IGNORECASE)
 """Who holds a post: "Vem är kommundirektör i Lomma?" asks for the kommundirektör (its first word of at least 5
 letters)."""
+SPEAKER_WORDS = 3
+"""At most 3 words stand between "Vad har" and the verb ("Göteborgs Stads klimatstrateg")."""
 SPEAKER = re.compile(
-    r"^\W*vad\s+(?:har|hade)\s+(?P<speaker>(?:[\w-]+\s+){1,3}?)(?:sagt|föreslagit|rapporterat|framfört|tyckt|ansett"
-    r"|anfört|svarat|meddelat|informerat)\b",
+    rf"^\W*vad\s+(?:har|hade)\s+(?P<speaker>(?:[\w-]+\s+){{1,{SPEAKER_WORDS}}}?)(?:sagt|föreslagit|rapporterat"
+    r"|framfört|tyckt|ansett|anfört|svarat|meddelat|informerat)\b",
     re.IGNORECASE,
 )
 """Who a "Vad har X sagt/föreslagit/rapporterat …" question asks about: "Vad har stadens klimatstrateg föreslagit …"
 asks what the klimatstrateg proposed (the last of its words of at least 5 letters, after an owner like "stadens")."""
-SPEAKER_WORDS = 3
-"""At most 3 words stand between "Vad har" and the verb ("Göteborgs Stads klimatstrateg")."""
 COUNTED = re.compile(rf"{COUNT_QUESTION.pattern}\s+(?P<counted>[^?]*)", re.IGNORECASE)
 """What a question counts: "Hur många feriejobb erbjuds ungdomar i sommar?" counts feriejobb (its first word of at
 least 5 letters)."""
